@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet"
+)
+
+type initOptions struct {
+	kdfMemoryMiB  uint32
+	kdfIterations uint32
+}
+
+func (o *initOptions) AddFlags(f *pflag.FlagSet) {
+	def := crypto.DefaultKDFParams()
+	f.Uint32Var(&o.kdfMemoryMiB, "kdf-memory", def.MemoryKiB/1024, "Argon2id memory in MiB (minimum 8)")
+	f.Uint32Var(&o.kdfIterations, "kdf-iterations", def.Iterations, "Argon2id iterations (minimum 1)")
+}
+
+func newInitCommand(g *globals) *cobra.Command {
+	var opts initOptions
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Create a wallet and print its recovery code",
+		Long: `Create a new wallet, store a fresh device secret in the OS keyring (or in the key file
+named by --factor-file, created 0600), and print the recovery code once.
+
+The recovery code is the device secret in printable form: with it and the passphrase,
+paspor recover brings the wallet back on a new machine. Losing the passphrase loses the
+wallet: nobody, not even paspor's authors, can open it without.`,
+		Example: `  paspor init
+  paspor init --factor-file ~/.config/paspor/device.key --passphrase-file pass.txt --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runInit(cmd.Context(), g, opts) },
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+type initResult struct {
+	WalletID     string `json:"wallet_id"`
+	Path         string `json:"path"`
+	Factor       string `json:"factor"`
+	FactorFile   string `json:"factor_file,omitempty"`
+	RecoveryCode string `json:"recovery_code"`
+}
+
+func runInit(ctx context.Context, g *globals, opts initOptions) error {
+	kdf := crypto.DefaultKDFParams()
+	kdf.MemoryKiB = opts.kdfMemoryMiB * 1024
+	kdf.Iterations = opts.kdfIterations
+	if err := kdf.Validate(); err != nil {
+		return usageError(lower(err.Error()), "--kdf-memory takes MiB (at least 8), --kdf-iterations at least 1")
+	}
+	path := g.walletFile()
+	fs, err := g.factorStore(wallet.FactorKeyring)
+	if err != nil {
+		return err
+	}
+	pass, err := g.passphrase("New passphrase: ", true)
+	if err != nil {
+		return err
+	}
+	defer clear(pass)
+	if kdf.Weak() {
+		warnf(g.stderr, "KDF parameters below the defaults (%d MiB, %d iterations) make passphrase guessing cheaper",
+			crypto.DefaultKDFParams().MemoryKiB/1024, crypto.DefaultKDFParams().Iterations)
+	}
+	w, code, err := wallet.Init(ctx, path, pass, wallet.InitOptions{Factor: fs, KDF: kdf})
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	res := initResult{WalletID: w.ID(), Path: path, Factor: fs.Kind(), RecoveryCode: code}
+	if fs.Kind() == wallet.FactorFile {
+		res.FactorFile = g.factorFilePath()
+	}
+	if g.json {
+		return printJSON(g.stdout, res)
+	}
+	fmt.Fprintf(g.stdout, "Created wallet %s\n  file:          %s\n  second factor: %s\n\n", res.WalletID, path, fs.Describe())
+	printRecoveryCode(g, code)
+	return nil
+}
+
+func printRecoveryCode(g *globals, code string) {
+	fmt.Fprintf(g.stdout, `Recovery code (shown once; write it down and keep it away from this machine):
+
+    %s
+
+With this code and your passphrase, "paspor recover" reinstalls the device secret on a
+new machine. Without your passphrase, nothing can open the wallet.
+`, code)
+}

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/wallet"
+)
+
+type shareOptions struct {
+	recipients     []string
+	recipientFiles []string
+	output         string
+	armor          bool
+	nonce          string
+	expires        string
+	purpose        string
+	fields         []string
+	attachments    []string
+}
+
+func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringArrayVarP(&o.recipients, "recipient", "r", nil, "partner recipient: age1..., age1pq1..., ssh-ed25519 ... or ssh-rsa ... (repeatable)")
+	f.StringArrayVarP(&o.recipientFiles, "recipients-file", "R", nil, "file of partner recipients, one per line (repeatable)")
+	f.StringVarP(&o.output, "output", "o", "", "write the bundle to this file (must not exist)")
+	f.BoolVarP(&o.armor, "armor", "a", false, "write an ASCII-armored (PEM) age file")
+	f.StringVar(&o.nonce, "nonce", "", "the partner's request nonce, signed into the bundle")
+	f.StringVar(&o.expires, "expires", "168h", "how long the bundle is valid (e.g. 48h, 7d)")
+	f.StringVar(&o.purpose, "purpose", "", "why you share, signed into the bundle")
+	f.StringSliceVar(&o.fields, "fields", nil, "only these fields (comma-separated names)")
+	f.StringSliceVar(&o.attachments, "attachments", nil, "only these scans (front_side, selfie, file, translation/2, ...; none for no scans)")
+}
+
+func newShareCommand(g *globals) *cobra.Command {
+	var opts shareOptions
+	cmd := &cobra.Command{
+		Use:   "share SELECTOR... (-r RECIPIENT | -R FILE)... -o OUT",
+		Short: "Hand documents to a partner as a signed, encrypted bundle",
+		Long: `Write a bundle (format paspor-bundle/1) of the selected documents, signed with your
+holder key and encrypted to the partner's recipients. A SELECTOR is a document ID, a
+unique ID prefix, or a type that exactly one document has.
+
+--fields and --attachments are allowlists: what they leave out appears nowhere in the
+bundle. The recipients, the nonce and the expiry are inside the signed content, so a
+partner that re-encrypts the bundle to someone else hands over a bundle that is refused.
+Every share is recorded in the wallet (paspor history).`,
+		Example: `  paspor share passport address -r age1pq1... -o bank.age --nonce 8f2c --purpose "account opening"
+  paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runShare(cmd.Context(), g, args, opts) },
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+type shareResult struct {
+	BundleID  string                  `json:"bundle_id"`
+	Path      string                  `json:"path"`
+	CreatedAt time.Time               `json:"created_at"`
+	ExpiresAt time.Time               `json:"expires_at"`
+	Audience  []string                `json:"audience"`
+	Nonce     string                  `json:"nonce,omitempty"`
+	Purpose   string                  `json:"purpose,omitempty"`
+	Documents []wallet.SharedDocument `json:"documents"`
+}
+
+func runShare(ctx context.Context, g *globals, selectors []string, opts shareOptions) error {
+	recipients, err := collectRecipients(g, opts)
+	if err != nil {
+		return err
+	}
+	ttl, err := parseTTL(opts.expires)
+	if err != nil {
+		return err
+	}
+	if opts.output == "" {
+		return usageError("no output file", "pass -o FILE")
+	}
+	if _, err := os.Lstat(opts.output); err == nil {
+		return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o path or remove it first")
+	}
+	w, err := g.unlock(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	docs, err := resolveSelectors(w, selectors)
+	if err != nil {
+		return err
+	}
+	sel, err := newSelection(docs, opts.fields, opts.attachments)
+	if err != nil {
+		return err
+	}
+	edocs, sources := sel.exportDocuments()
+	open := func(d, f int) (io.ReadCloser, error) {
+		r, _, err := w.OpenAttachment(sources[d], edocs[d].Files[f].Role)
+		return r, err
+	}
+	var m *export.Manifest
+	err = writeFileAtomicFunc(opts.output, func(out io.Writer) error {
+		m, err = export.Write(out, edocs, open, export.WriteOptions{Recipients: recipients, Armor: opts.armor,
+			Nonce: opts.nonce, Purpose: opts.purpose, TTL: ttl, Signer: w.SigningKey()})
+		return err
+	})
+	if err != nil {
+		return shareError(err)
+	}
+	rec := wallet.ShareRecord{BundleID: m.BundleID, CreatedAt: m.CreatedAt, ExpiresAt: m.ExpiresAt,
+		Audience: m.Audience, Nonce: m.Nonce, Purpose: m.Purpose, Documents: sel.shared(m)}
+	if err := w.RecordShare(rec); err != nil {
+		return fmt.Errorf("bundle written to %s, but failed to record it in the history: %w", opts.output, err)
+	}
+	res := shareResult{BundleID: rec.BundleID, Path: opts.output, CreatedAt: rec.CreatedAt, ExpiresAt: rec.ExpiresAt,
+		Audience: rec.Audience, Nonce: rec.Nonce, Purpose: rec.Purpose, Documents: rec.Documents}
+	if g.json {
+		return printJSON(g.stdout, res)
+	}
+	files := 0
+	for _, d := range m.Documents {
+		files += len(d.Files)
+	}
+	_, err = fmt.Fprintf(g.stdout, "wrote bundle %s to %s: %d document(s), %d scan(s), for %d recipient(s), expires %s\n",
+		m.BundleID, opts.output, len(m.Documents), files, len(m.Audience), m.ExpiresAt.Format(time.RFC3339))
+	return err
+}
+
+// shareError turns recipient and argument failures from export.Write into usage errors.
+func shareError(err error) error {
+	if errors.Is(err, crypto.ErrMixedRecipients) {
+		return usageError("post-quantum (age1pq1...) and classic recipients cannot be mixed in one bundle",
+			"share twice, once for each kind of recipient")
+	}
+	var ue *userError
+	if errors.As(err, &ue) {
+		return err
+	}
+	if strings.Contains(err.Error(), "recipient") {
+		return usageError(lower(err.Error()))
+	}
+	return err
+}
+
+// collectRecipients gathers -r values and -R files; it checks them early so a typo fails
+// before the passphrase is asked.
+func collectRecipients(g *globals, opts shareOptions) ([]string, error) {
+	recipients := slices.Clone(opts.recipients)
+	for _, path := range opts.recipientFiles {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, errorWithHint(exitNotFound, fmt.Sprintf("recipients file %s cannot be opened", path))
+		}
+		rs, err := crypto.ParseRecipientsFile(f)
+		f.Close()
+		if err != nil {
+			return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("recipients file %s: %s", path, lower(err.Error())))
+		}
+		recipients = append(recipients, rs...)
+	}
+	if len(recipients) == 0 {
+		return nil, usageError("no recipients", "pass -r RECIPIENT or -R FILE (the partner's age or SSH public key)")
+	}
+	kinds := make([]crypto.RecipientKind, len(recipients))
+	for i, r := range recipients {
+		_, kind, _, err := crypto.ParseRecipient(r)
+		if err != nil {
+			return nil, usageError(fmt.Sprintf("recipient %d is not an age or SSH public key", i+1),
+				"recipients look like age1..., age1pq1..., ssh-ed25519 AAAA... or ssh-rsa AAAA...")
+		}
+		kinds[i] = kind
+	}
+	if err := crypto.CheckRecipientMix(kinds); err != nil {
+		return nil, shareError(err)
+	}
+	return recipients, nil
+}
+
+// parseTTL reads Go durations plus a whole-day form ("7d").
+func parseTTL(s string) (time.Duration, error) {
+	var d time.Duration
+	var err error
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err = fmt.Sscanf(days, "%d", &n); err == nil && fmt.Sprint(n) == days {
+			d = time.Duration(n) * 24 * time.Hour
+		} else {
+			err = errors.New("bad days")
+		}
+	} else {
+		d, err = time.ParseDuration(s)
+	}
+	if err != nil || d <= 0 || d > 5*365*24*time.Hour {
+		return 0, usageError("--expires takes a positive duration up to 5 years", "for example 48h, 90m or 7d")
+	}
+	return d, nil
+}
+
+// resolveSelectors maps each selector to one document; a document named twice counts once.
+func resolveSelectors(w *wallet.Wallet, selectors []string) ([]*wallet.Document, error) {
+	var docs []*wallet.Document
+	seen := map[string]bool{}
+	for _, s := range selectors {
+		d, err := w.Resolve(s)
+		if err != nil {
+			var amb *wallet.AmbiguousError
+			if errors.As(err, &amb) {
+				return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("%q matches %d documents", s, len(amb.Matches)),
+					"name one by ID: "+strings.Join(amb.Matches, ", "))
+			}
+			return nil, err
+		}
+		if !seen[d.ID] {
+			seen[d.ID] = true
+			docs = append(docs, d)
+		}
+	}
+	return docs, nil
+}
+
+// writeFileAtomicFunc lets write fill a temporary file next to path (0600), then syncs it
+// and links it into place; on any failure nothing is left at path.
+func writeFileAtomicFunc(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("failed to create output: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("failed to write output: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("failed to write output: %w", err)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if os.IsExist(err) {
+			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", path))
+		}
+		return fmt.Errorf("failed to write output: %w", err)
+	}
+	return syncDirOf(path)
+}
+
+func syncDirOf(path string) error {
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return nil // best effort: the file itself is synced
+	}
+	defer d.Close()
+	_ = d.Sync()
+	return nil
+}

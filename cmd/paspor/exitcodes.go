@@ -1,0 +1,115 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/wallet"
+)
+
+// Exit codes are part of paspor's interface: fixed, documented, never renumbered.
+const (
+	exitOK             = 0
+	exitError          = 1  // anything else: I/O, internal
+	exitUsage          = 2  // bad flags or arguments
+	exitNotInitialized = 3  // no wallet at the path
+	exitUnlockFailed   = 4  // wrong passphrase or second factor, or the second factor is missing
+	exitFactorUnavail  = 5  // the keyring could not be reached or did not answer in time
+	exitWalletInUse    = 6  // another process holds the wallet lock
+	exitNotFound       = 7  // no such document, attachment or file
+	exitInvalidInput   = 8  // input failed validation
+	exitRejected       = 9  // a bundle failed a check (paspor open)
+	exitExists         = 10 // init or keygen would overwrite something
+	exitCorrupt        = 11 // the wallet is damaged or was tampered with
+)
+
+type exitCodeInfo struct {
+	Code    int    `json:"code"`
+	Name    string `json:"name"`
+	Meaning string `json:"meaning"`
+}
+
+var exitCodeTable = []exitCodeInfo{
+	{exitOK, "ok", "success"},
+	{exitError, "error", "an error of no other class (I/O, internal)"},
+	{exitUsage, "usage", "bad flags or arguments"},
+	{exitNotInitialized, "not_initialized", "no wallet at the path: run paspor init"},
+	{exitUnlockFailed, "unlock_failed", "wrong passphrase or second factor, or the second factor is missing"},
+	{exitFactorUnavail, "factor_unavailable", "the OS keyring could not be reached or did not answer in time"},
+	{exitWalletInUse, "wallet_in_use", "another paspor process holds the wallet"},
+	{exitNotFound, "not_found", "no such document, attachment or file"},
+	{exitInvalidInput, "invalid_input", "input failed validation; nothing was stored"},
+	{exitRejected, "bundle_rejected", "a bundle failed a check; nothing was written for it"},
+	{exitExists, "exists", "the wallet or file already exists; nothing was overwritten"},
+	{exitCorrupt, "corrupt", "the wallet is damaged or was tampered with"},
+}
+
+// exitCodesHelp is the EXIT STATUS section of the root command's help.
+func exitCodesHelp() string {
+	var b strings.Builder
+	b.WriteString("EXIT STATUS\n")
+	for _, e := range exitCodeTable {
+		fmt.Fprintf(&b, "  %2d  %-18s %s\n", e.Code, e.Name, e.Meaning)
+	}
+	return b.String()
+}
+
+// describeError turns any error into the message, hints and exit code a person sees. Typed
+// library errors get their class; hints say what to do next.
+func describeError(err error) *userError {
+	var ue *userError
+	if errors.As(err, &ue) {
+		return ue
+	}
+	var (
+		nf  *wallet.NotFoundError
+		amb *wallet.AmbiguousError
+		inv *wallet.InvalidInputError
+		cor *wallet.CorruptError
+		rej *export.RejectedError
+	)
+	switch {
+	case errors.Is(err, wallet.ErrNotInitialized):
+		return &userError{msg: "no wallet here", code: exitNotInitialized,
+			hints: []string{"create one with: paspor init (or point --wallet / PASPOR_WALLET at yours)"}}
+	case errors.Is(err, wallet.ErrAlreadyExists):
+		return &userError{msg: lower(err.Error()), code: exitExists,
+			hints: []string{"nothing was overwritten; choose another path with --wallet"}}
+	case errors.Is(err, wallet.ErrUnlockFailed):
+		return &userError{msg: "unlock failed: wrong passphrase or wrong second factor", code: exitUnlockFailed,
+			hints: []string{"if the device secret was lost or replaced, reinstall it with: paspor recover"}}
+	case errors.Is(err, wallet.ErrFactorMissing):
+		return &userError{msg: "unlock failed: " + lower(err.Error()), code: exitUnlockFailed,
+			hints: []string{"reinstall the device secret from your recovery code with: paspor recover"}}
+	case errors.Is(err, wallet.ErrFactorUnavailable):
+		return &userError{msg: lower(err.Error()), code: exitFactorUnavail,
+			hints: []string{"unlock the OS keyring (Secret Service) and try again, or use a key file: paspor recover --factor-file FILE"}}
+	case errors.Is(err, wallet.ErrWalletInUse):
+		return &userError{msg: "wallet is in use", code: exitWalletInUse,
+			hints: []string{"another paspor process has it open; try again when it has finished"}}
+	case errors.As(err, &nf):
+		return &userError{msg: lower(err.Error()), code: exitNotFound}
+	case errors.As(err, &amb):
+		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
+			hints: []string{"give more of the ID: " + strings.Join(amb.Matches, ", ")}}
+	case errors.As(err, &inv):
+		return &userError{msg: lower(err.Error()), code: exitInvalidInput}
+	case errors.As(err, &cor):
+		return &userError{msg: lower(err.Error()), code: exitCorrupt,
+			hints: []string{"restore the wallet file from a backup; other documents may still open"}}
+	case errors.As(err, &rej):
+		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected}
+	}
+	return &userError{msg: lower(err.Error()), code: exitError}
+}
+
+// lower makes a library message fit the message rules: lowercase initial, no final period.
+func lower(s string) string {
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

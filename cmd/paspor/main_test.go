@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"paspor": func() { os.Exit(main1()) }})
+}
+
+// scriptSetup gives every script a private HOME and XDG folders, a cheap KDF through the
+// files it creates, and no ambient paspor configuration.
+func scriptSetup(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, "home")
+	for _, kv := range [][2]string{
+		{"HOME", home},
+		{"XDG_DATA_HOME", filepath.Join(home, ".local", "share")},
+		{"XDG_CONFIG_HOME", filepath.Join(home, ".config")},
+		{"PASPOR_WALLET", ""}, {"PASPOR_PASSPHRASE", ""}, {"PASPOR_PASSPHRASE_FILE", ""},
+		{"PASPOR_FACTOR_FILE", ""}, {"PASPOR_NEW_PASSPHRASE_FILE", ""},
+		{"NO_COLOR", "1"}, {"GOMEMLIMIT", ""},
+	} {
+		env.Setenv(kv[0], kv[1])
+	}
+	return os.MkdirAll(home, 0o700)
+}
+
+// TestScripts runs every cmd/paspor/testdata/*.txtar: the CLI's behaviour, one concern a
+// script, failure paths included. UPDATE_SCRIPTS=1 rewrites their golden output.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		Setup:               scriptSetup,
+		RequireExplicitExec: true,
+		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Cmds:                scriptCommands(),
+	})
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/adrg/xdg"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// globals holds the flags every command shares and the streams it writes to.
+type globals struct {
+	walletPath     string
+	passphraseFile string
+	factorFile     string
+	json           bool
+
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *globals {
+	return &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+}
+
+func (g *globals) AddFlags(f *pflag.FlagSet) {
+	f.StringVar(&g.walletPath, "wallet", "", "wallet file (default $PASPOR_WALLET, else $XDG_DATA_HOME/paspor/wallet.db)")
+	f.StringVar(&g.passphraseFile, "passphrase-file", "", "read the passphrase from this file (default $PASPOR_PASSPHRASE_FILE)")
+	f.StringVar(&g.factorFile, "factor-file", "", "device secret in this key file instead of the OS keyring (default $PASPOR_FACTOR_FILE)")
+	f.BoolVar(&g.json, "json", false, "print results as JSON")
+}
+
+// walletFile resolves the wallet path: flag, then PASPOR_WALLET, then the XDG data folder.
+func (g *globals) walletFile() string {
+	if g.walletPath != "" {
+		return g.walletPath
+	}
+	if p := os.Getenv("PASPOR_WALLET"); p != "" {
+		return p
+	}
+	xdg.Reload()
+	return filepath.Join(xdg.DataHome, "paspor", "wallet.db")
+}
+
+func (g *globals) factorFilePath() string {
+	if g.factorFile != "" {
+		return g.factorFile
+	}
+	return os.Getenv("PASPOR_FACTOR_FILE")
+}
+
+const rootLong = `paspor keeps your identity documents (passport, ID card, driver's licence, proof of
+address, bank statements) and their scans in an encrypted wallet on this machine, and hands a
+partner exactly the documents it asks for as a bundle signed by you and encrypted to the
+partner's key.
+
+Unlocking needs your passphrase AND a device secret kept in the OS keyring (or, with
+--factor-file, in a key file). The passphrase comes from --passphrase-file,
+$PASPOR_PASSPHRASE_FILE, $PASPOR_PASSPHRASE or a terminal prompt, never from the command line.
+
+`
+
+func newRootCommand(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "paspor",
+		Short:         "An encrypted wallet for identity documents, shared as signed bundles",
+		Long:          rootLong + exitCodesHelp(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(g.stdin)
+	root.SetOut(g.stdout)
+	root.SetErr(g.stderr)
+	g.AddFlags(root.PersistentFlags())
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageError(lower(err.Error()), "see paspor help for the flags")
+	})
+	root.AddCommand(
+		newInitCommand(g),
+		newAddCommand(g),
+		newListCommand(g),
+		newShowCommand(g),
+		newGetCommand(g),
+		newEditCommand(g),
+		newAttachCommand(g),
+		newDetachCommand(g),
+		newRmCommand(g),
+		newPassphraseCommand(g),
+		newRecoverCommand(g),
+		newFactorCommand(g),
+		newInfoCommand(g),
+		newExitCodesCommand(g),
+	)
+	addLaterCommands(root, g)
+	for _, c := range root.Commands() {
+		wrapArgs(c)
+	}
+	return root
+}
+
+// wrapArgs makes cobra's argument errors usage errors with the command's usage line as hint.
+func wrapArgs(c *cobra.Command) {
+	if c.Args != nil {
+		check := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageError(lower(err.Error()), "usage: "+strings.TrimSpace(cmd.UseLine()))
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		wrapArgs(sub)
+	}
+}

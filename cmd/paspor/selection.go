@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/wallet"
+)
+
+// selection applies share's --fields and --attachments allowlists to the chosen documents.
+type selection struct {
+	docs        []*wallet.Document
+	fields      map[string]bool // nil: every field
+	attachments []string        // nil: every scan; empty: none
+}
+
+func newSelection(docs []*wallet.Document, fields, attachments []string) (*selection, error) {
+	s := &selection{docs: docs}
+	if len(fields) > 0 {
+		s.fields = map[string]bool{}
+		for _, f := range fields {
+			f = strings.TrimSpace(f)
+			if !anyTypeHasField(docs, f) {
+				return nil, usageError(fmt.Sprintf("--fields: no selected document has a field %q", f),
+					"paspor show ID lists a document's fields")
+			}
+			s.fields[f] = true
+		}
+	}
+	if len(attachments) > 0 {
+		s.attachments = []string{}
+		for _, a := range attachments {
+			a = strings.TrimSpace(a)
+			if a == "none" {
+				if len(attachments) > 1 {
+					return nil, usageError("--attachments none cannot be combined with roles")
+				}
+				break
+			}
+			if _, err := wallet.ParseRoleForAdd(a); err != nil {
+				return nil, usageError("--attachments: "+lower(err.Error()), "roles are front_side, reverse_side, selfie, file, file/N, translation, translation/N, or none")
+			}
+			s.attachments = append(s.attachments, a)
+		}
+	}
+	return s, nil
+}
+
+func anyTypeHasField(docs []*wallet.Document, name string) bool {
+	for _, d := range docs {
+		if spec, err := wallet.LookupType(d.Type); err == nil {
+			if _, ok := spec.Field(name); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// keepsRole: "file" keeps every file/N, "file/2" only that one.
+func (s *selection) keepsRole(role string) bool {
+	if s.attachments == nil {
+		return true
+	}
+	name, _, _ := strings.Cut(role, "/")
+	return slices.Contains(s.attachments, role) || slices.Contains(s.attachments, name)
+}
+
+// exportDocuments builds the bundle's documents (only what the allowlists keep) and, index
+// for index, the wallet documents their files come from.
+func (s *selection) exportDocuments() ([]export.Document, []*wallet.Document) {
+	out := make([]export.Document, 0, len(s.docs))
+	for _, d := range s.docs {
+		ed := export.Document{ID: d.ID, Type: d.Type, Label: d.Label, Fields: map[string]string{}}
+		for k, v := range d.Fields {
+			if s.fields == nil || s.fields[k] {
+				ed.Fields[k] = v
+			}
+		}
+		for _, a := range d.Attachments {
+			if s.keepsRole(a.Role) {
+				ed.Files = append(ed.Files, export.File{Role: a.Role, MediaType: a.MediaType, Size: a.Size, SHA256: a.SHA256})
+			}
+		}
+		out = append(out, ed)
+	}
+	return out, s.docs
+}
+
+// shared lists, for the history, which fields and scans of each document went out.
+func (s *selection) shared(m *export.Manifest) []wallet.SharedDocument {
+	out := make([]wallet.SharedDocument, 0, len(m.Documents))
+	for _, d := range m.Documents {
+		sd := wallet.SharedDocument{ID: d.ID, Type: d.Type, Fields: []string{}, Attachments: []string{}}
+		for k := range d.Fields {
+			sd.Fields = append(sd.Fields, k)
+		}
+		slices.Sort(sd.Fields)
+		for _, f := range d.Files {
+			sd.Attachments = append(sd.Attachments, f.Role)
+		}
+		out = append(out, sd)
+	}
+	return out
+}

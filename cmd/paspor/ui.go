@@ -1,0 +1,88 @@
+package main
+
+// Message rules for everything paspor writes to a person:
+//
+//   - Data goes to stdout; messages, prompts, warnings and progress go to stderr.
+//   - Errors are "paspor: error: " plus a lowercase sentence without a final period,
+//     optionally followed by "paspor: hint: " lines saying what to do next.
+//   - No message ever contains a passphrase, a device secret, a recovery code (except the
+//     one place init and factor rotate print it on purpose) or document content.
+//   - With --json, stdout carries exactly one JSON value (or one per line for several
+//     bundles); errors stay on stderr as text, and the exit code says the class.
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// userError is an error the CLI has already phrased for a person, with optional hints and
+// its exit code.
+type userError struct {
+	msg   string
+	hints []string
+	code  int
+	err   error
+}
+
+func (e *userError) Error() string { return e.msg }
+func (e *userError) Unwrap() error { return e.err }
+
+func errorWithHint(code int, msg string, hints ...string) error {
+	return &userError{msg: msg, hints: hints, code: code}
+}
+
+// usageError reports a bad combination of arguments or flags.
+func usageError(msg string, hints ...string) error {
+	return &userError{msg: msg, hints: hints, code: exitUsage}
+}
+
+func printError(w io.Writer, err error) {
+	ue := describeError(err)
+	fmt.Fprintf(w, "paspor: error: %s\n", ue.msg)
+	for _, h := range ue.hints {
+		fmt.Fprintf(w, "paspor: hint: %s\n", h)
+	}
+}
+
+func warnf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "paspor: warning: "+format+"\n", args...)
+}
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// printJSONLine writes one compact JSON value on its own line (for streams of results).
+func printJSONLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// isTerminal reports whether f is an interactive terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// errExit lets a command end with a chosen exit code after printing its own output
+// (a batch in which some bundles were rejected).
+type errExit struct{ code int }
+
+func (e errExit) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+func exitCodeOf(err error) int {
+	var ee errExit
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return describeError(err).code
+}

@@ -1,0 +1,56 @@
+package export
+
+import "fmt"
+
+// Reasons a bundle is rejected, as [RejectedError.Reason]. They are stable strings: the CLI
+// prints them and partners' scripts match on them. docs/bundle-format.md lists the order in
+// which [Open] checks them.
+const (
+	// ReasonDecrypt: the file is not an age file, no identity opens it, or the ciphertext is damaged.
+	ReasonDecrypt = "decrypt"
+	// ReasonNotABundle: the plaintext is not a tar, or manifest.json is missing, invalid or of an unknown format.
+	ReasonNotABundle = "not_a_bundle"
+	// ReasonUnsafeEntry: a tar entry is not a regular file, has an unsafe or duplicate name.
+	ReasonUnsafeEntry = "unsafe_entry"
+	// ReasonSignature: SHA256SUMS or SHA256SUMS.sig is missing, or the signature is not a valid
+	// SSHSIG by the manifest's holder key over SHA256SUMS.
+	ReasonSignature = "signature"
+	// ReasonHolder: the bundle is validly signed, but not by the holder the partner pinned.
+	ReasonHolder = "holder"
+	// ReasonAudience: the audience does not list the recipient of the identity that decrypted the bundle.
+	ReasonAudience = "audience"
+	// ReasonExpired: the bundle's expires_at is in the past.
+	ReasonExpired = "expired"
+	// ReasonNonce: the manifest's nonce differs from the one the partner expects.
+	ReasonNonce = "nonce"
+	// ReasonHash: a size or SHA-256 differs between the content, the manifest and SHA256SUMS,
+	// or SHA256SUMS does not cover exactly manifest.json and the manifest's files.
+	ReasonHash = "hash"
+	// ReasonMissingFile: a file the manifest lists is not in the tar.
+	ReasonMissingFile = "missing_file"
+	// ReasonExtraFile: the tar holds a file the manifest does not list.
+	ReasonExtraFile = "extra_file"
+	// ReasonTooLarge: a file, the whole tar, or the number of entries exceeds its cap.
+	ReasonTooLarge = "too_large"
+)
+
+// RejectedError is returned by [Open] when a bundle fails a check. Other errors from Open
+// (an unwritable OutDir, a failing reader) are not RejectedErrors.
+type RejectedError struct {
+	// Reason is one of the Reason constants.
+	Reason string
+	// Detail is a short explanation naming at most a path inside the bundle; never document content.
+	Detail string
+}
+
+// Error implements error.
+func (e *RejectedError) Error() string {
+	if e.Detail == "" {
+		return "bundle rejected (" + e.Reason + ")"
+	}
+	return "bundle rejected (" + e.Reason + "): " + e.Detail
+}
+
+func reject(reason, format string, args ...any) *RejectedError {
+	return &RejectedError{Reason: reason, Detail: fmt.Sprintf(format, args...)}
+}

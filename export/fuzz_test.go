@@ -1,0 +1,64 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+// fuzzRecipient is the audience of the seed bundles; the audience check is a string comparison.
+const fuzzRecipient = "age1fuzz"
+
+// FuzzParseManifest: any bytes either fail to parse or give a manifest whose paths are safe and
+// which survives a re-encoding.
+func FuzzParseManifest(f *testing.F) {
+	f.Add([]byte(`{"format":"paspor-bundle/1"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := parseManifest(data)
+		if err != nil {
+			return
+		}
+		for _, d := range m.Documents {
+			for _, file := range d.Files {
+				if !safeEntryName(file.Path) {
+					t.Fatalf("unsafe path %q accepted", file.Path)
+				}
+			}
+		}
+		again, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := parseManifest(again); err != nil {
+			t.Fatalf("re-encoded manifest does not parse: %v", err)
+		}
+	})
+}
+
+// FuzzOpenTar feeds arbitrary bytes to the reader behind the age layer: it must never panic,
+// and every failure must be a rejection with a known reason.
+func FuzzOpenTar(f *testing.F) {
+	f.Add(newCraft(fuzzRecipient).tar(f))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := openPlain(bytes.NewReader(data), fuzzRecipient, OpenOptions{Now: testNow, MaxTotalSize: 1 << 20})
+		var rej *RejectedError
+		switch {
+		case err == nil && res.Manifest == nil:
+			t.Fatal("accepted without a manifest")
+		case err != nil && !errors.As(err, &rej):
+			t.Fatalf("not a rejection: %v", err)
+		case err != nil && !knownReason(rej.Reason):
+			t.Fatalf("unknown reason %q", rej.Reason)
+		}
+	})
+}
+
+func knownReason(r string) bool {
+	switch r {
+	case ReasonDecrypt, ReasonNotABundle, ReasonUnsafeEntry, ReasonSignature, ReasonHolder, ReasonAudience,
+		ReasonExpired, ReasonNonce, ReasonHash, ReasonMissingFile, ReasonExtraFile, ReasonTooLarge:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,199 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+// OpenOptions say how [Open] checks a bundle and where it puts it.
+type OpenOptions struct {
+	// Identities are the partner's keys; the one that decrypts must be in the audience.
+	Identities []crypto.PartnerIdentity
+	// Holder pins the holder's key; nil accepts any validly signed bundle (Result.HolderPinned false).
+	Holder ed25519.PublicKey
+	// Nonce, when not "", must equal the manifest's nonce.
+	Nonce string
+	// AllowExpired accepts a bundle past its expires_at.
+	AllowExpired bool
+	// Now is the time expiry is checked against; zero means time.Now().
+	Now time.Time
+	// OutDir, when not "", receives the bundle as OutDir/<bundle_id>/ once every check passed.
+	// It is created (0700) if missing, and removed again if Open fails and created it.
+	OutDir string
+	// MaxFileSize caps each file; 0 means 1 GiB.
+	MaxFileSize int64
+	// MaxTotalSize caps the whole decrypted tar; 0 means 4 GiB.
+	MaxTotalSize int64
+}
+
+// Result describes a bundle that passed every check.
+type Result struct {
+	// Manifest is the bundle's signed manifest.
+	Manifest *Manifest
+	// Holder is the holder's key line, "ssh-ed25519 AAAA...".
+	Holder string
+	// Fingerprint is the holder key's SHA256 fingerprint, as ssh-keygen -l prints it.
+	Fingerprint string
+	// HolderPinned says whether the holder was checked against OpenOptions.Holder.
+	HolderPinned bool
+	// Dir is where the bundle landed, "" when only verifying.
+	Dir string
+}
+
+const (
+	defaultMaxFileSize  = 1 << 30
+	defaultMaxTotalSize = 4 << 30
+)
+
+// Open decrypts and checks a bundle (binary or armored age) and, with OutDir, moves its files
+// into OutDir/<bundle_id>/ once every check has passed. File contents are streamed to a
+// temporary folder inside OutDir (or hashed and discarded when only verifying), so memory does
+// not grow with file size. A bundle that fails a check gives a [*RejectedError]; nothing is
+// left in OutDir on any failure. docs/bundle-format.md lists the checks in order.
+func Open(r io.Reader, opts OpenOptions) (*Result, error) {
+	plain, recipient, err := decrypt(r, opts.Identities)
+	if err != nil {
+		return nil, err
+	}
+	return openPlain(plain, recipient, opts)
+}
+
+// openPlain checks a decrypted bundle; recipient is that of the identity that decrypted it.
+func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result, err error) {
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = defaultMaxFileSize
+	}
+	if opts.MaxTotalSize <= 0 {
+		opts.MaxTotalSize = defaultMaxTotalSize
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	stage, cleanup, err := newStage(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
+	c, err := readEntries(&plainReader{r: plain, max: opts.MaxTotalSize}, stage, opts.MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	m, holder, err := verify(c, recipient, opts)
+	if err != nil {
+		return nil, err
+	}
+	res = &Result{Manifest: m, Holder: m.Holder, Fingerprint: crypto.Fingerprint(holder), HolderPinned: opts.Holder != nil}
+	if stage != "" {
+		res.Dir = filepath.Join(opts.OutDir, m.BundleID)
+		if err := commitStage(stage, res.Dir); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// recordingIdentity notes whether its identity unwrapped the file key, which tells Open whose
+// recipient the audience must list.
+type recordingIdentity struct {
+	age.Identity
+	used *bool
+}
+
+func (r recordingIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
+	key, err := r.Identity.Unwrap(stanzas)
+	if err == nil {
+		*r.used = true
+	}
+	return key, err
+}
+
+// decrypt opens the age layer, armored or not, and returns the plaintext and the recipient of
+// the identity that opened it.
+func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, string, error) {
+	if len(ids) == 0 {
+		return nil, "", errors.New("failed to open bundle: no identities")
+	}
+	br := bufio.NewReader(r)
+	var src io.Reader = br
+	// Like the age CLI: armor may follow some whitespace.
+	head, _ := br.Peek(1024 + len(armor.Header))
+	if bytes.HasPrefix(bytes.TrimSpace(head), []byte(armor.Header)) {
+		src = armor.NewReader(br)
+	}
+	used := make([]bool, len(ids))
+	wrapped := make([]age.Identity, len(ids))
+	for i, id := range ids {
+		wrapped[i] = recordingIdentity{Identity: id.Identity, used: &used[i]}
+	}
+	plain, err := age.Decrypt(src, wrapped...)
+	if err != nil {
+		var noMatch *age.NoIdentityMatchError
+		if errors.As(err, &noMatch) {
+			return nil, "", reject(ReasonDecrypt, "no identity matches the bundle's recipients")
+		}
+		return nil, "", reject(ReasonDecrypt, "not a valid age file")
+	}
+	for i := range ids {
+		if used[i] {
+			return plain, ids[i].Recipient, nil
+		}
+	}
+	return nil, "", reject(ReasonDecrypt, "no identity matches the bundle's recipients")
+}
+
+// newStage creates the temporary folder inside outDir (and outDir itself if missing). cleanup
+// removes what newStage created.
+func newStage(outDir string) (string, func(), error) {
+	if outDir == "" {
+		return "", func() {}, nil
+	}
+	createdOut := false
+	if _, err := os.Lstat(outDir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Mkdir(outDir, 0o700); err != nil {
+			return "", nil, fmt.Errorf("failed to create output folder: %w", err)
+		}
+		createdOut = true
+	}
+	stage, err := os.MkdirTemp(outDir, ".paspor-open-")
+	if err != nil {
+		if createdOut {
+			os.Remove(outDir)
+		}
+		return "", nil, fmt.Errorf("failed to create temporary folder: %w", err)
+	}
+	return stage, func() {
+		os.RemoveAll(stage)
+		if createdOut {
+			os.Remove(outDir)
+		}
+	}, nil
+}
+
+// commitStage moves the checked bundle into place; an existing folder is never replaced,
+// so the error wraps fs.ErrExist when the bundle was opened before.
+func commitStage(stage, dir string) error {
+	if _, err := os.Lstat(dir); err == nil {
+		return fmt.Errorf("failed to move bundle into place: %s: %w", dir, fs.ErrExist)
+	}
+	if err := os.Rename(stage, dir); err != nil {
+		return fmt.Errorf("failed to move bundle into place: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,245 @@
+package export
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+// WriteOptions say to whom and how [Write] writes a bundle.
+type WriteOptions struct {
+	// Recipients are partner recipient strings (see [crypto.ParseRecipient]); classic and
+	// post-quantum recipients can't be mixed.
+	Recipients []string
+	// Armor writes the age file ASCII-armored.
+	Armor bool
+	// Nonce is the partner's request nonce, copied into the signed manifest.
+	Nonce string
+	// Purpose is free text copied into the signed manifest.
+	Purpose string
+	// Now is the creation time; zero means time.Now().
+	Now time.Time
+	// TTL is how long the bundle is valid: expires_at = created_at + TTL. It must be positive.
+	TTL time.Duration
+	// Signer is the holder's signing key.
+	Signer ed25519.PrivateKey
+}
+
+// FileOpener opens the content of docs[d].Files[f] for [Write].
+type FileOpener func(d, f int) (io.ReadCloser, error)
+
+// fileMode is the mode of every tar entry: documents are private to whoever extracts them.
+const fileMode = 0o600
+
+// Write streams a bundle of docs to w, encrypted to opts.Recipients and signed with
+// opts.Signer. Attachments are read through open one at a time and never held in memory;
+// each must have exactly the Size and SHA256 its File declares, or Write fails. Write fills in
+// Format, BundleID, CreatedAt, ExpiresAt, Holder, Audience and every File.Path, and returns the
+// manifest it wrote. On error, w holds an unusable prefix: callers write to a temporary file
+// and rename it only on success.
+//
+// Write includes exactly what it is given: selecting fields and files is the caller's job.
+func Write(w io.Writer, docs []Document, open FileOpener, opts WriteOptions) (*Manifest, error) {
+	recipients, audience, err := parseRecipients(opts.Recipients)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newManifest(docs, audience, opts)
+	if err != nil {
+		return nil, err
+	}
+	manifestJSON, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("failed to encode manifest: %w", err)
+	}
+	manifestJSON = append(manifestJSON, '\n')
+
+	out := w
+	var armorW io.WriteCloser
+	if opts.Armor {
+		armorW = armor.NewWriter(w)
+		out = armorW
+	}
+	ageW, err := age.Encrypt(out, recipients...)
+	if err != nil {
+		return nil, fmt.Errorf("failed to encrypt bundle: %w", err)
+	}
+	if err := writeTar(ageW, m, manifestJSON, open, opts.Signer); err != nil {
+		return nil, err
+	}
+	if err := ageW.Close(); err != nil {
+		return nil, fmt.Errorf("failed to encrypt bundle: %w", err)
+	}
+	if armorW != nil {
+		if err := armorW.Close(); err != nil {
+			return nil, fmt.Errorf("failed to armor bundle: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// parseRecipients returns the age recipients and their canonical strings, without duplicates.
+func parseRecipients(list []string) ([]age.Recipient, []string, error) {
+	if len(list) == 0 {
+		return nil, nil, errors.New("failed to write bundle: no recipients")
+	}
+	var recipients []age.Recipient
+	var audience []string
+	var kinds []crypto.RecipientKind
+	seen := map[string]bool{}
+	for i, s := range list {
+		r, kind, canonical, err := crypto.ParseRecipient(s)
+		if err != nil {
+			return nil, nil, fmt.Errorf("failed to parse recipient %d: %w", i+1, err)
+		}
+		if seen[canonical] {
+			continue
+		}
+		seen[canonical] = true
+		recipients, audience, kinds = append(recipients, r), append(audience, canonical), append(kinds, kind)
+	}
+	if err := crypto.CheckRecipientMix(kinds); err != nil {
+		return nil, nil, fmt.Errorf("failed to write bundle: %w", err)
+	}
+	return recipients, audience, nil
+}
+
+func newManifest(docs []Document, audience []string, opts WriteOptions) (*Manifest, error) {
+	if opts.TTL <= 0 {
+		return nil, errors.New("failed to write bundle: expiry must be in the future")
+	}
+	if len(opts.Signer) != ed25519.PrivateKeySize {
+		return nil, errors.New("failed to write bundle: no signing key")
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	// Whole seconds: RFC 3339 without fractions, and the tar mtime equals created_at exactly.
+	created := now.UTC().Truncate(time.Second)
+	expires := created.Add(opts.TTL).Truncate(time.Second)
+	if !expires.After(created) {
+		expires = created.Add(time.Second)
+	}
+	id := make([]byte, 16)
+	rand.Read(id)
+	m := &Manifest{
+		Format:    Format,
+		BundleID:  hex.EncodeToString(id),
+		CreatedAt: created,
+		ExpiresAt: expires,
+		Holder:    crypto.SSHPublicKeyLine(opts.Signer.Public().(ed25519.PublicKey), ""),
+		Audience:  audience,
+		Nonce:     opts.Nonce,
+		Purpose:   opts.Purpose,
+		Documents: make([]Document, len(docs)),
+	}
+	for i, d := range docs {
+		d.Fields = cloneFields(d.Fields)
+		d.Files = append([]File(nil), d.Files...)
+		for j := range d.Files {
+			d.Files[j].Path = filePath(d.ID, d.Files[j].Role, d.Files[j].MediaType)
+		}
+		m.Documents[i] = d
+	}
+	if err := m.validate(); err != nil {
+		return nil, fmt.Errorf("failed to write bundle: %w", err)
+	}
+	return m, nil
+}
+
+func cloneFields(f map[string]string) map[string]string {
+	out := make(map[string]string, len(f))
+	for k, v := range f {
+		out[k] = v
+	}
+	return out
+}
+
+// writeTar writes the entries in the order the format fixes: manifest.json, files, SHA256SUMS,
+// SHA256SUMS.sig.
+func writeTar(dst io.Writer, m *Manifest, manifestJSON []byte, open FileOpener, signer ed25519.PrivateKey) error {
+	tw := tar.NewWriter(dst)
+	sums := map[string]string{}
+	if err := writeEntry(tw, manifestName, manifestJSON, m.CreatedAt); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(manifestJSON)
+	sums[manifestName] = hex.EncodeToString(sum[:])
+	for d, doc := range m.Documents {
+		for f, file := range doc.Files {
+			if err := writeAttachment(tw, file, m.CreatedAt, func() (io.ReadCloser, error) { return open(d, f) }); err != nil {
+				return err
+			}
+			sums[file.Path] = file.SHA256
+		}
+	}
+	sumsText := formatSums(sums)
+	sig, err := crypto.SignSSHSIG(signer, Namespace, bytes.NewReader(sumsText))
+	if err != nil {
+		return fmt.Errorf("failed to sign bundle: %w", err)
+	}
+	if err := writeEntry(tw, sumsName, sumsText, m.CreatedAt); err != nil {
+		return err
+	}
+	if err := writeEntry(tw, sigName, sig, m.CreatedAt); err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return fmt.Errorf("failed to write bundle: %w", err)
+	}
+	return nil
+}
+
+func tarHeader(name string, size int64, mtime time.Time) *tar.Header {
+	return &tar.Header{Typeflag: tar.TypeReg, Name: name, Size: size, Mode: fileMode, ModTime: mtime}
+}
+
+func writeEntry(tw *tar.Writer, name string, data []byte, mtime time.Time) error {
+	if err := tw.WriteHeader(tarHeader(name, int64(len(data)), mtime)); err != nil {
+		return fmt.Errorf("failed to write %s: %w", name, err)
+	}
+	if _, err := tw.Write(data); err != nil {
+		return fmt.Errorf("failed to write %s: %w", name, err)
+	}
+	return nil
+}
+
+// writeAttachment streams one file into the tar, checking the declared size and hash as it
+// goes; a mismatch fails the whole bundle rather than shipping content the manifest misstates.
+func writeAttachment(tw *tar.Writer, file File, mtime time.Time, open func() (io.ReadCloser, error)) error {
+	rc, err := open()
+	if err != nil {
+		return fmt.Errorf("failed to open %s: %w", file.Path, err)
+	}
+	defer rc.Close()
+	if err := tw.WriteHeader(tarHeader(file.Path, file.Size, mtime)); err != nil {
+		return fmt.Errorf("failed to write %s: %w", file.Path, err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(tw, h), io.LimitReader(rc, file.Size))
+	if err != nil {
+		return fmt.Errorf("failed to copy %s: %w", file.Path, err)
+	}
+	var extra [1]byte
+	if k, _ := io.ReadFull(rc, extra[:]); n != file.Size || k != 0 {
+		return fmt.Errorf("failed to copy %s: content size differs from the declared %d bytes", file.Path, file.Size)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != file.SHA256 {
+		return fmt.Errorf("failed to copy %s: content does not match its sha256", file.Path)
+	}
+	return nil
+}

@@ -1,0 +1,335 @@
+package wallet
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+// DefaultMaxFileSize caps an attachment unless the caller raises it.
+const DefaultMaxFileSize int64 = 100 << 20
+
+// AttachmentInput is a scan to store: Role as the user wrote it ("front_side", "file",
+// "translation"; list roles are appended) and its content.
+type AttachmentInput struct {
+	Role   string
+	Reader io.Reader
+}
+
+// AddOptions tunes Add and Attach.
+type AddOptions struct {
+	MaxFileSize int64 // 0 means DefaultMaxFileSize
+}
+
+func (o AddOptions) maxSize() int64 {
+	if o.MaxFileSize <= 0 {
+		return DefaultMaxFileSize
+	}
+	return o.MaxFileSize
+}
+
+// Add validates and stores a new document with its attachments. Attachments are streamed
+// to disk first; the document record that makes them visible is written last, in one
+// transaction, so a failure or a crash never leaves a half-added document.
+func (w *Wallet) Add(docType, label string, fields map[string]string, atts []AttachmentInput, opts AddOptions) (*Document, error) {
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	spec, err := LookupType(docType)
+	if err != nil {
+		return nil, err
+	}
+	norm, err := spec.NormalizeFields(fields)
+	if err != nil {
+		return nil, err
+	}
+	if err := spec.CheckRequired(norm); err != nil {
+		return nil, err
+	}
+	if label, err = normalizeLabel(label); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	d := &Document{ID: newDocID(), Type: spec.Name, Label: label, Fields: norm, CreatedAt: now, UpdatedAt: now}
+	roles := make([]RoleRef, len(atts))
+	for i, in := range atts {
+		if roles[i], err = nextRole(spec, d, roles[:i], in.Role); err != nil {
+			return nil, err
+		}
+	}
+	var blobs []string
+	for i, in := range atts {
+		a, err := w.writeAttachment(in.Reader, opts.maxSize(), roles[i].String())
+		if err != nil {
+			w.dropBlobs(blobs)
+			return nil, err
+		}
+		d.Attachments = append(d.Attachments, a)
+		blobs = append(blobs, a.BlobID)
+	}
+	err = w.db.Update(func(tx *bolt.Tx) error {
+		for tx.Bucket(bucketDocuments).Get([]byte(d.ID)) != nil {
+			d.ID = newDocID()
+		}
+		return w.putDocument(tx, d, blobs, nil)
+	})
+	if err != nil {
+		w.dropBlobs(blobs)
+		return nil, fmt.Errorf("failed to save document: %w", err)
+	}
+	return d, nil
+}
+
+// nextRole checks that role fits the type and is free, and numbers list roles after the
+// attachments the document has and those already planned.
+func nextRole(spec *TypeSpec, d *Document, planned []RoleRef, role string) (RoleRef, error) {
+	r, err := ParseRoleForAdd(role)
+	if err != nil {
+		return r, err
+	}
+	if err := spec.CheckRole(r); err != nil {
+		return r, err
+	}
+	rs, _ := spec.Role(r.Name)
+	taken := func(s string) bool {
+		for _, p := range planned {
+			if p.String() == s {
+				return true
+			}
+		}
+		_, err := d.Attachment(s)
+		return err == nil
+	}
+	if !rs.List {
+		if taken(r.String()) {
+			return r, &InvalidInputError{Field: r.String(), Reason: "already attached (detach it first)"}
+		}
+		return r, nil
+	}
+	if r.Index != 0 {
+		return r, &InvalidInputError{Field: r.String(), Reason: "list roles are numbered by paspor: give " + r.Name + " without /N"}
+	}
+	for r.Index = 1; taken(r.String()); r.Index++ {
+	}
+	return r, nil
+}
+
+func (w *Wallet) dropBlobs(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	_ = w.db.Update(func(tx *bolt.Tx) error {
+		for _, id := range ids {
+			if err := deleteBlob(tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// writeAttachment sniffs, caps, hashes and encrypts r into a new pending blob.
+func (w *Wallet) writeAttachment(r io.Reader, maxSize int64, role string) (Attachment, error) {
+	a := Attachment{Role: role}
+	head := make([]byte, SniffLen)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return a, fmt.Errorf("failed to read %s: %w", role, err)
+	}
+	head = head[:n]
+	if a.MediaType, err = SniffMediaType(head); err != nil {
+		var inv *InvalidInputError
+		if errors.As(err, &inv) {
+			inv.Field = role
+		}
+		return a, err
+	}
+	bw, err := createBlob(w.db)
+	if err != nil {
+		return a, err
+	}
+	a.BlobID = string(bw.id)
+	ok := false
+	defer func() {
+		if !ok {
+			bw.abort()
+		}
+	}()
+	enc, err := crypto.EncryptStream(bw, w.secrets.WalletKey, w.blobBinding(a.BlobID))
+	if err != nil {
+		return a, err
+	}
+	h := sha256.New()
+	src := io.LimitReader(io.MultiReader(bytes.NewReader(head), r), maxSize+1)
+	if a.Size, err = io.Copy(io.MultiWriter(enc, h), src); err != nil {
+		return a, fmt.Errorf("failed to store %s: %w", role, err)
+	}
+	if a.Size > maxSize {
+		return a, &InvalidInputError{Field: role, Reason: fmt.Sprintf("larger than the %s cap (raise it with --max-file-size)", FormatSize(maxSize))}
+	}
+	if err := enc.Close(); err != nil {
+		return a, fmt.Errorf("failed to store %s: %w", role, err)
+	}
+	if err := bw.Close(); err != nil {
+		return a, err
+	}
+	a.SHA256 = hex.EncodeToString(h.Sum(nil))
+	ok = true
+	return a, nil
+}
+
+// Attach adds one attachment to an existing document.
+func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (*Document, *Attachment, error) {
+	if err := w.writable(); err != nil {
+		return nil, nil, err
+	}
+	d, err := w.Get(idOrPrefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec, err := LookupType(d.Type)
+	if err != nil {
+		return nil, nil, &CorruptError{Kind: "document", ID: d.ID, Err: err}
+	}
+	ref, err := nextRole(spec, d, nil, role)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := w.writeAttachment(r, opts.maxSize(), ref.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	err = w.db.Update(func(tx *bolt.Tx) error {
+		// Re-read inside the write transaction: the record is the source of truth.
+		if d, err = w.getTx(tx, d.ID); err != nil {
+			return err
+		}
+		d.Attachments = append(d.Attachments, a)
+		d.UpdatedAt = time.Now().UTC()
+		return w.putDocument(tx, d, []string{a.BlobID}, nil)
+	})
+	if err != nil {
+		w.dropBlobs([]string{a.BlobID})
+		return nil, nil, err
+	}
+	return d, &a, nil
+}
+
+// Detach removes one attachment; later entries of a list role move up (file/3 becomes file/2).
+func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	ref, err := ParseRole(role)
+	if err != nil {
+		return nil, err
+	}
+	var d *Document
+	err = w.db.Update(func(tx *bolt.Tx) error {
+		if d, err = w.getTx(tx, idOrPrefix); err != nil {
+			return err
+		}
+		old, err := d.Attachment(ref.String())
+		if err != nil {
+			return err
+		}
+		drop := old.BlobID
+		kept := d.Attachments[:0:0]
+		for _, a := range d.Attachments {
+			if a.BlobID == drop {
+				continue
+			}
+			if r, err := ParseRole(a.Role); err == nil && r.Name == ref.Name && r.Index > ref.Index {
+				r.Index--
+				a.Role = r.String()
+			}
+			kept = append(kept, a)
+		}
+		d.Attachments = kept
+		d.UpdatedAt = time.Now().UTC()
+		return w.putDocument(tx, d, nil, []string{drop})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// OpenAttachment streams an attachment's content. The stream is authenticated chunk by chunk
+// (S3) and its size and SHA-256 are checked at the end; a mismatch is a read error.
+func (w *Wallet) OpenAttachment(d *Document, role string) (io.ReadCloser, *Attachment, error) {
+	ref, err := ParseRole(role)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := d.Attachment(ref.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	br, err := openBlobReader(w.db, a.BlobID)
+	if err != nil {
+		return nil, nil, err
+	}
+	dec, err := crypto.DecryptStream(br, w.secrets.WalletKey, w.blobBinding(a.BlobID))
+	if err != nil {
+		br.Close()
+		return nil, nil, &CorruptError{Kind: "attachment", ID: d.ID + " " + a.Role, Err: err}
+	}
+	return &checkedReader{r: dec, closer: br, h: sha256.New(), want: *a, doc: d.ID}, a, nil
+}
+
+type checkedReader struct {
+	r      io.Reader
+	closer io.Closer
+	h      hash.Hash
+	n      int64
+	want   Attachment
+	doc    string
+}
+
+func (c *checkedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	if c.n > c.want.Size {
+		return n, c.corrupt(errors.New("longer than recorded"))
+	}
+	if errors.Is(err, io.EOF) {
+		sum, _ := hex.DecodeString(c.want.SHA256)
+		if c.n != c.want.Size || subtle.ConstantTimeCompare(sum, c.h.Sum(nil)) != 1 {
+			return n, c.corrupt(errors.New("size or hash differs from the record"))
+		}
+	} else if err != nil {
+		return n, c.corrupt(err)
+	}
+	return n, err
+}
+
+func (c *checkedReader) corrupt(err error) error {
+	return &CorruptError{Kind: "attachment", ID: c.doc + " " + c.want.Role, Err: err}
+}
+
+func (c *checkedReader) Close() error { return c.closer.Close() }
+
+// FormatSize prints a byte count the way the CLI shows caps: "100 MiB".
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

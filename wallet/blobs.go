@@ -1,0 +1,262 @@
+package wallet
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+// Attachments are stored as one age stream per blob, cut into chunks of ChunkSize bytes.
+// Chunks are grouped into segments of SegmentChunks, each segment a bucket written in its
+// own transaction: memory stays at about two segments whatever the file size, and no
+// transaction rewrites pages of an earlier segment (bbolt keeps values inline in leaf pages,
+// so appending to one big bucket would re-read and re-write the last chunks every time).
+const (
+	ChunkSize     = 1 << 20
+	SegmentChunks = 8
+)
+
+var keyPending = []byte("pending")
+
+// blobWriter is an io.WriteCloser that appends age ciphertext to a blob's chunks.
+type blobWriter struct {
+	db      *bolt.DB
+	id      []byte
+	bufs    [SegmentChunks][]byte
+	n       int // chunks filled in the current segment
+	segment uint32
+}
+
+func newBlobID() []byte {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return []byte(hex.EncodeToString(b))
+}
+
+// createBlob makes the blob's bucket, marked pending: until a document record that refers to
+// it is committed (which clears the mark in the same transaction), the next writer's
+// collectOrphans removes it.
+func createBlob(db *bolt.DB) (*blobWriter, error) {
+	id := newBlobID()
+	err := db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.Bucket(bucketBlobs).CreateBucket(id)
+		if err != nil {
+			return err
+		}
+		return b.Put(keyPending, []byte{1})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("failed to create attachment: %w", err)
+	}
+	bw := &blobWriter{db: db, id: id}
+	for i := range bw.bufs {
+		bw.bufs[i] = make([]byte, 0, ChunkSize)
+	}
+	return bw, nil
+}
+
+func (bw *blobWriter) Write(p []byte) (int, error) {
+	written := 0
+	for len(p) > 0 {
+		buf := &bw.bufs[bw.n]
+		k := min(ChunkSize-len(*buf), len(p))
+		*buf = append(*buf, p[:k]...)
+		p, written = p[k:], written+k
+		if len(*buf) == ChunkSize {
+			bw.n++
+			if bw.n == SegmentChunks {
+				if err := bw.flush(); err != nil {
+					return written, err
+				}
+			}
+		}
+	}
+	return written, nil
+}
+
+// Close writes the last, partial segment.
+func (bw *blobWriter) Close() error {
+	if bw.n < SegmentChunks && len(bw.bufs[bw.n]) > 0 {
+		bw.n++
+	}
+	if bw.n == 0 {
+		return nil
+	}
+	return bw.flush()
+}
+
+func (bw *blobWriter) flush() error {
+	err := bw.db.Update(func(tx *bolt.Tx) error {
+		blob := tx.Bucket(bucketBlobs).Bucket(bw.id)
+		if blob == nil {
+			return errors.New("attachment bucket vanished")
+		}
+		seg, err := blob.CreateBucket(u32key(bw.segment))
+		if err != nil {
+			return err
+		}
+		seg.FillPercent = 1 // append-only: pack pages full
+		for i := 0; i < bw.n; i++ {
+			if err := seg.Put(u32key(uint32(i)), bw.bufs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("failed to write attachment chunks: %w", err)
+	}
+	// bbolt copied the values into its pages at commit, so the buffers are free again.
+	for i := 0; i < bw.n; i++ {
+		bw.bufs[i] = bw.bufs[i][:0]
+	}
+	bw.n = 0
+	bw.segment++
+	return nil
+}
+
+// abort removes a blob whose writing failed; if even that fails, it stays pending and the
+// next writer collects it.
+func (bw *blobWriter) abort() {
+	_ = bw.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketBlobs).DeleteBucket(bw.id)
+	})
+}
+
+func u32key(i uint32) []byte {
+	var k [4]byte
+	binary.BigEndian.PutUint32(k[:], i)
+	return k[:]
+}
+
+// collectOrphans deletes every blob still marked pending: one whose writer crashed or failed
+// before its document was committed. It runs when a writer unlocks, holding the exclusive
+// lock, so no other process can be in the middle of writing one.
+func (w *Wallet) collectOrphans() error {
+	return w.db.Update(func(tx *bolt.Tx) error {
+		blobs := tx.Bucket(bucketBlobs)
+		var orphans [][]byte
+		err := blobs.ForEachBucket(func(k []byte) error {
+			if blobs.Bucket(k).Get(keyPending) != nil {
+				orphans = append(orphans, clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range orphans {
+			if err := blobs.DeleteBucket(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// blobReader streams a blob's ciphertext chunk by chunk inside one read transaction. Chunk
+// pages are released from the process's mapping once read, so reading a large attachment
+// does not grow resident memory with its size.
+type blobReader struct {
+	tx     *bolt.Tx
+	seg    *bolt.Cursor
+	chunks *bolt.Cursor
+	val    []byte // the current chunk, as mapped
+	cur    []byte // what is left of it to read
+	done   bool
+}
+
+func openBlobReader(db *bolt.DB, id string) (*blobReader, error) {
+	tx, err := db.Begin(false)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read attachment: %w", err)
+	}
+	blob := tx.Bucket(bucketBlobs).Bucket([]byte(id))
+	if blob == nil || blob.Get(keyPending) != nil {
+		tx.Rollback()
+		return nil, &CorruptError{Kind: "attachment", ID: id, Err: errors.New("missing chunks")}
+	}
+	r := &blobReader{tx: tx, seg: blob.Cursor()}
+	return r, nil
+}
+
+func (r *blobReader) Read(p []byte) (int, error) {
+	for len(r.cur) == 0 {
+		if r.done {
+			return 0, io.EOF
+		}
+		if err := r.next(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, r.cur)
+	r.cur = r.cur[n:]
+	if len(r.cur) == 0 {
+		releasePages(r.val)
+	}
+	return n, nil
+}
+
+// next moves to the next chunk, crossing into the next segment bucket when one ends.
+func (r *blobReader) next() error {
+	var k, v []byte
+	if r.chunks != nil {
+		k, v = r.chunks.Next()
+	}
+	for k == nil {
+		var sk, sv []byte
+		if r.chunks == nil {
+			sk, sv = r.seg.First()
+		} else {
+			sk, sv = r.seg.Next()
+		}
+		for sk != nil && sv != nil { // skip plain keys; segments are nested buckets
+			sk, sv = r.seg.Next()
+		}
+		if sk == nil {
+			r.done = true
+			return nil
+		}
+		seg := r.seg.Bucket().Bucket(sk)
+		r.chunks = seg.Cursor()
+		k, v = r.chunks.First()
+	}
+	if v == nil {
+		return errors.New("malformed attachment chunk")
+	}
+	r.val, r.cur = v, v
+	return nil
+}
+
+func (r *blobReader) Close() error { return r.tx.Rollback() }
+
+// deleteBlob removes a blob inside a transaction the caller commits.
+func deleteBlob(tx *bolt.Tx, id string) error {
+	err := tx.Bucket(bucketBlobs).DeleteBucket([]byte(id))
+	if errors.Is(err, bolterrors.ErrBucketNotFound) {
+		return nil
+	}
+	return err
+}
+
+// commitBlob clears the pending mark of a blob inside the transaction that commits its document.
+func commitBlob(tx *bolt.Tx, id string) error {
+	blob := tx.Bucket(bucketBlobs).Bucket([]byte(id))
+	if blob == nil {
+		return fmt.Errorf("attachment %s vanished before commit", id)
+	}
+	return blob.Delete(keyPending)
+}
+
+// blobBinding is what a blob's age stream is bound to (S3).
+func (w *Wallet) blobBinding(id string) crypto.Binding { return w.binding("blob", id) }

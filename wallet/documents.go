@@ -1,0 +1,283 @@
+package wallet
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+// Document is one identity document as stored (sealed) in the wallet.
+type Document struct {
+	ID          string            `json:"id"`
+	Type        string            `json:"type"`
+	Label       string            `json:"label,omitempty"`
+	Fields      map[string]string `json:"fields"`
+	Attachments []Attachment      `json:"attachments"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+}
+
+// Attachment is a scan stored with a document.
+type Attachment struct {
+	Role      string `json:"role"` // front_side, reverse_side, selfie, file/N, translation/N
+	MediaType string `json:"media_type"`
+	Size      int64  `json:"size"`
+	SHA256    string `json:"sha256"`
+	BlobID    string `json:"blob_id"`
+}
+
+// Attachment returns the attachment with the given role, or a *NotFoundError.
+func (d *Document) Attachment(role string) (*Attachment, error) {
+	for i := range d.Attachments {
+		if d.Attachments[i].Role == role {
+			return &d.Attachments[i], nil
+		}
+	}
+	return nil, &NotFoundError{What: "attachment", ID: d.ID + " " + role}
+}
+
+const (
+	docIDLen      = 8
+	docIDAlphabet = "0123456789abcdefghjkmnpqrstvwxyz" // Crockford base32, lower case
+	kindDocument  = "document"
+)
+
+func newDocID() string {
+	var b [docIDLen]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = docIDAlphabet[b[i]&31]
+	}
+	return string(b[:])
+}
+
+func (w *Wallet) sealDocument(d *Document) ([]byte, error) {
+	plain, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(plain)
+	return crypto.SealRecord(w.secrets.WalletKey, w.binding(kindDocument, d.ID), plain)
+}
+
+func (w *Wallet) openDocument(id string, sealed []byte) (*Document, error) {
+	plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindDocument, id), sealed)
+	if err != nil {
+		return nil, &CorruptError{Kind: "document", ID: id, Err: err}
+	}
+	defer clear(plain)
+	d := new(Document)
+	if err := json.Unmarshal(plain, d); err != nil || d.ID != id {
+		return nil, &CorruptError{Kind: "document", ID: id, Err: errors.New("malformed record")}
+	}
+	return d, nil
+}
+
+// List returns every document, or those of one type, ordered by type, then creation time.
+func (w *Wallet) List(docType string) ([]*Document, error) {
+	var docs []*Document
+	err := w.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketDocuments).ForEach(func(k, v []byte) error {
+			d, err := w.openDocument(string(k), v)
+			if err != nil {
+				return err
+			}
+			if docType == "" || d.Type == docType {
+				docs = append(docs, d)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	order := map[string]int{}
+	for i, t := range TypeNames() {
+		order[t] = i
+	}
+	sort.SliceStable(docs, func(i, j int) bool {
+		if docs[i].Type != docs[j].Type {
+			return order[docs[i].Type] < order[docs[j].Type]
+		}
+		return docs[i].CreatedAt.Before(docs[j].CreatedAt)
+	})
+	return docs, nil
+}
+
+// Get returns the document whose ID is id or starts with it (a unique prefix).
+func (w *Wallet) Get(idOrPrefix string) (*Document, error) {
+	var d *Document
+	err := w.db.View(func(tx *bolt.Tx) error {
+		var err error
+		d, err = w.getTx(tx, idOrPrefix)
+		return err
+	})
+	return d, err
+}
+
+func (w *Wallet) getTx(tx *bolt.Tx, idOrPrefix string) (*Document, error) {
+	id, err := resolveID(tx, idOrPrefix)
+	if err != nil {
+		return nil, err
+	}
+	return w.openDocument(id, tx.Bucket(bucketDocuments).Get([]byte(id)))
+}
+
+func resolveID(tx *bolt.Tx, prefix string) (string, error) {
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	if prefix == "" {
+		return "", &InvalidInputError{Field: "id", Reason: "empty document ID"}
+	}
+	var matches []string
+	c := tx.Bucket(bucketDocuments).Cursor()
+	for k, _ := c.Seek([]byte(prefix)); k != nil && strings.HasPrefix(string(k), prefix); k, _ = c.Next() {
+		matches = append(matches, string(k))
+	}
+	switch len(matches) {
+	case 0:
+		return "", &NotFoundError{What: "document", ID: prefix}
+	case 1:
+		return matches[0], nil
+	default:
+		return "", &AmbiguousError{Prefix: prefix, Matches: matches}
+	}
+}
+
+// Resolve finds the single document a selector names: an ID, a unique ID prefix, or a type
+// name that exactly one document has.
+func (w *Wallet) Resolve(selector string) (*Document, error) {
+	if _, err := LookupType(selector); err == nil {
+		docs, err := w.List(selector)
+		if err != nil {
+			return nil, err
+		}
+		switch len(docs) {
+		case 0:
+			return nil, &NotFoundError{What: "document of type", ID: selector}
+		case 1:
+			return docs[0], nil
+		default:
+			ids := make([]string, len(docs))
+			for i, d := range docs {
+				ids[i] = d.ID
+			}
+			return nil, &AmbiguousError{Prefix: selector, Matches: ids}
+		}
+	}
+	return w.Get(selector)
+}
+
+// putDocument seals and stores d, clearing the pending mark of newBlobs and deleting
+// dropBlobs in the same transaction, so a document and its attachments change together.
+func (w *Wallet) putDocument(tx *bolt.Tx, d *Document, newBlobs, dropBlobs []string) error {
+	sealed, err := w.sealDocument(d)
+	if err != nil {
+		return err
+	}
+	for _, id := range newBlobs {
+		if err := commitBlob(tx, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range dropBlobs {
+		if err := deleteBlob(tx, id); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketDocuments).Put([]byte(d.ID), sealed)
+}
+
+// Edit changes fields and the label of a document. set values are validated; unset names
+// must be optional fields; the result must still have every required field.
+func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, label *string) (*Document, error) {
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	var d *Document
+	err := w.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if d, err = w.getTx(tx, idOrPrefix); err != nil {
+			return err
+		}
+		spec, err := LookupType(d.Type)
+		if err != nil {
+			return &CorruptError{Kind: "document", ID: d.ID, Err: err}
+		}
+		norm, err := spec.NormalizeFields(set)
+		if err != nil {
+			return err
+		}
+		for _, name := range unset {
+			if _, ok := spec.Field(name); !ok {
+				return &InvalidInputError{Field: name, Reason: "no such field for " + d.Type}
+			}
+			delete(d.Fields, name)
+		}
+		for k, v := range norm {
+			d.Fields[k] = v
+		}
+		if err := spec.CheckRequired(d.Fields); err != nil {
+			return err
+		}
+		if label != nil {
+			if d.Label, err = normalizeLabel(*label); err != nil {
+				return err
+			}
+		}
+		d.UpdatedAt = time.Now().UTC()
+		return w.putDocument(tx, d, nil, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Remove deletes a document and its attachments in one transaction.
+func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
+	if err := w.writable(); err != nil {
+		return nil, err
+	}
+	var d *Document
+	err := w.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		if d, err = w.getTx(tx, idOrPrefix); err != nil {
+			return err
+		}
+		for _, a := range d.Attachments {
+			if err := deleteBlob(tx, a.BlobID); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketDocuments).Delete([]byte(d.ID))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+const maxLabelRunes = 64
+
+func normalizeLabel(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len([]rune(s)) > maxLabelRunes {
+		return "", &InvalidInputError{Field: "label", Reason: fmt.Sprintf("longer than %d characters", maxLabelRunes)}
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "", &InvalidInputError{Field: "label", Reason: "contains control characters"}
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,317 @@
+package wallet
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// KeyringFactor keeps the device secret in the OS keyring through go-keyring (Secret Service on
+// Linux, Keychain on macOS, Credential Manager on Windows). Entries live under Service, with the
+// wallet ID as user name for the current secret and the wallet ID plus ".pending" for the
+// pending one; the stored value is the secret in standard base64.
+//
+// Every operation runs under Timeout, because a locked keyring may show an unlock prompt that
+// nobody answers and the underlying call then blocks forever. The zero value is ready to use.
+type KeyringFactor struct {
+	Timeout time.Duration  // bound for one whole operation; 0 means DefaultKeyringTimeout
+	Service string         // keyring service name; "" means "paspor"
+	Backend KeyringBackend // nil means the real OS keyring; tests inject doubles
+}
+
+// KeyringBackend is the part of go-keyring that [KeyringFactor] uses, so that tests can swap in
+// an in-memory or a stalling keyring. Get and Delete return keyring.ErrNotFound for a missing
+// entry.
+type KeyringBackend interface {
+	Get(service, user string) (string, error)
+	Set(service, user, password string) error
+	Delete(service, user string) error
+}
+
+// DefaultKeyringService is the keyring service name used when [KeyringFactor.Service] is empty.
+const DefaultKeyringService = "paspor"
+
+// keyringPendingSuffix marks the pending entry's user name.
+const keyringPendingSuffix = ".pending"
+
+// goKeyringBackend forwards to the go-keyring package functions, i.e. the OS keyring.
+type goKeyringBackend struct{}
+
+func (goKeyringBackend) Get(service, user string) (string, error) {
+	if err := checkSessionBus(); err != nil {
+		return "", err
+	}
+	return keyring.Get(service, user)
+}
+
+func (goKeyringBackend) Set(service, user, password string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
+	return keyring.Set(service, user, password)
+}
+
+func (goKeyringBackend) Delete(service, user string) error {
+	if err := checkSessionBus(); err != nil {
+		return err
+	}
+	return keyring.Delete(service, user)
+}
+
+// checkSessionBus fails fast where go-keyring uses the Secret Service and no session bus can
+// be found. Without it, godbus falls back to "dbus-launch" (package dbus-x11), which on a
+// headless machine starts a new bus and a locked gnome-keyring that outlive paspor, and then
+// fails with "failed to unlock correct collection": stray daemons and a misleading error. The
+// checks mirror godbus's own discovery.
+func checkSessionBus() error {
+	switch runtime.GOOS {
+	case "darwin", "windows", "ios", "android", "plan9", "js", "wasip1":
+		return nil
+	}
+	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" && addr != "autolaunch:" {
+		return nil
+	}
+	dirs := []string{fmt.Sprintf("/run/user/%d", os.Getuid())}
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
+		dirs = append(dirs, dir)
+	}
+	for _, dir := range dirs {
+		for _, name := range []string{"bus", "dbus-session"} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				return nil
+			}
+		}
+	}
+	return errors.New("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+}
+
+// Kind returns "keyring".
+func (k KeyringFactor) Kind() string { return "keyring" }
+
+// Describe returns "OS keyring (service <name>)".
+func (k KeyringFactor) Describe() string { return "OS keyring (service " + k.service() + ")" }
+
+func (k KeyringFactor) service() string {
+	if k.Service == "" {
+		return DefaultKeyringService
+	}
+	return k.Service
+}
+
+func (k KeyringFactor) timeout() time.Duration {
+	if k.Timeout <= 0 {
+		return DefaultKeyringTimeout
+	}
+	return k.Timeout
+}
+
+func (k KeyringFactor) backend() KeyringBackend {
+	if k.Backend == nil {
+		return goKeyringBackend{}
+	}
+	return k.Backend
+}
+
+// begin bounds one whole operation (all its keyring calls) by the timeout, so that Load, which
+// makes two calls, still answers within Timeout.
+func (k KeyringFactor) begin(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := k.timeout()
+	return context.WithTimeoutCause(ctx, d, fmt.Errorf("timed out after %s", d))
+}
+
+// call runs fn on its own goroutine and gives up when ctx ends. go-keyring has no way to cancel
+// a call: a keyring waiting on a prompt keeps that goroutine blocked, and we accept the leak (one
+// goroutine per abandoned call, in a process that is about to report an error and exit) because
+// the alternative is hanging. The channel is buffered so a late answer does not block forever.
+func (k KeyringFactor) call(ctx context.Context, fn func(KeyringBackend) error) error {
+	if err := ctx.Err(); err != nil {
+		return context.Cause(ctx)
+	}
+	b := k.backend()
+	done := make(chan error, 1)
+	go func() { done <- fn(b) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		select {
+		case err := <-done: // answered at the last moment: prefer the answer
+			return err
+		default:
+			return context.Cause(ctx)
+		}
+	}
+}
+
+func (k KeyringFactor) unavailable(op string, cause error) error {
+	return fmt.Errorf("failed to %s the %s: %w: %w", op, k.Describe(), ErrFactorUnavailable, cause)
+}
+
+// get reads one entry; found is false for a missing entry. A value that is not base64 of a
+// 32-byte secret is an error that never repeats the value.
+func (k KeyringFactor) get(ctx context.Context, walletID, user string) (secret []byte, found bool, err error) {
+	var value string
+	err = k.call(ctx, func(b KeyringBackend) error {
+		var err error
+		value, err = b.Get(k.service(), user)
+		return err
+	})
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, k.unavailable("read the device secret from", err)
+	}
+	secret, err = base64.StdEncoding.Strict().DecodeString(value)
+	if err != nil || len(secret) != factorSecretSize {
+		what := "device secret"
+		if user != walletID {
+			what = "pending device secret"
+		}
+		return nil, false, &InvalidInputError{
+			Field:  k.Describe(),
+			Reason: fmt.Sprintf("the %s stored for wallet %s is malformed; run paspor recover", what, walletID),
+		}
+	}
+	return secret, true, nil
+}
+
+func (k KeyringFactor) set(ctx context.Context, user string, secret []byte) error {
+	value := base64.StdEncoding.EncodeToString(secret)
+	err := k.call(ctx, func(b KeyringBackend) error { return b.Set(k.service(), user, value) })
+	if err != nil {
+		return k.unavailable("store the device secret in", err)
+	}
+	return nil
+}
+
+// remove deletes one entry; a missing entry is not an error.
+func (k KeyringFactor) remove(ctx context.Context, user string) error {
+	err := k.call(ctx, func(b KeyringBackend) error { return b.Delete(k.service(), user) })
+	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return k.unavailable("remove the device secret from", err)
+	}
+	return nil
+}
+
+// Load returns the current and the pending secret; see [FactorStore].
+func (k KeyringFactor) Load(ctx context.Context, walletID string) (current, pending []byte, err error) {
+	if err := checkFactorWalletID(walletID); err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := k.begin(ctx)
+	defer cancel()
+	current, hasCurrent, err := k.get(ctx, walletID, walletID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pending, hasPending, err := k.get(ctx, walletID, walletID+keyringPendingSuffix)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !hasCurrent && !hasPending {
+		return nil, nil, fmt.Errorf("no device secret for wallet %s in the %s: %w", walletID, k.Describe(), ErrFactorMissing)
+	}
+	return current, pending, nil
+}
+
+// Create stores the first secret; see [FactorStore]. The keyring has no create-if-absent, so
+// two concurrent inits could race between the check and the write; the wallet lock serialises
+// them.
+func (k KeyringFactor) Create(ctx context.Context, walletID string, secret []byte) error {
+	if err := checkFactorArgs(walletID, secret); err != nil {
+		return err
+	}
+	ctx, cancel := k.begin(ctx)
+	defer cancel()
+	_, found, err := k.get(ctx, walletID, walletID)
+	var invalid *InvalidInputError
+	if errors.As(err, &invalid) {
+		found = true // a malformed entry is still an entry: never overwrite it silently
+	} else if err != nil {
+		return err
+	}
+	if found {
+		return fmt.Errorf("the %s already holds a device secret for wallet %s: %w", k.Describe(), walletID, ErrAlreadyExists)
+	}
+	if err := k.set(ctx, walletID, secret); err != nil {
+		return err
+	}
+	return k.remove(ctx, walletID+keyringPendingSuffix)
+}
+
+// Save replaces the current secret and removes any pending one; see [FactorStore].
+func (k KeyringFactor) Save(ctx context.Context, walletID string, secret []byte) error {
+	if err := checkFactorArgs(walletID, secret); err != nil {
+		return err
+	}
+	ctx, cancel := k.begin(ctx)
+	defer cancel()
+	if err := k.set(ctx, walletID, secret); err != nil {
+		return err
+	}
+	return k.remove(ctx, walletID+keyringPendingSuffix)
+}
+
+// Stage stores secret as pending; see [FactorStore].
+func (k KeyringFactor) Stage(ctx context.Context, walletID string, secret []byte) error {
+	if err := checkFactorArgs(walletID, secret); err != nil {
+		return err
+	}
+	ctx, cancel := k.begin(ctx)
+	defer cancel()
+	return k.set(ctx, walletID+keyringPendingSuffix, secret)
+}
+
+// Promote makes the pending secret current. The keyring cannot rename, so it copies then
+// deletes: between the two steps both entries hold the new secret, which still opens the
+// wallet, so a crash there is harmless.
+func (k KeyringFactor) Promote(ctx context.Context, walletID string) error {
+	if err := checkFactorWalletID(walletID); err != nil {
+		return err
+	}
+	ctx, cancel := k.begin(ctx)
+	defer cancel()
+	pending, found, err := k.get(ctx, walletID, walletID+keyringPendingSuffix)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("no pending device secret for wallet %s in the %s: %w", walletID, k.Describe(), ErrFactorMissing)
+	}
+	if err := k.set(ctx, walletID, pending); err != nil {
+		return err
+	}
+	return k.remove(ctx, walletID+keyringPendingSuffix)
+}
+
+// Discard removes the pending secret; see [FactorStore].
+func (k KeyringFactor) Discard(ctx context.Context, walletID string) error {
+	if err := checkFactorWalletID(walletID); err != nil {
+		return err
+	}
+	ctx, cancel := k.begin(ctx)
+	defer cancel()
+	return k.remove(ctx, walletID+keyringPendingSuffix)
+}
+
+// Delete removes the current and the pending secret; see [FactorStore]. The pending one goes
+// first so that an interrupted Delete never leaves a pending secret without a current one.
+func (k KeyringFactor) Delete(ctx context.Context, walletID string) error {
+	if err := checkFactorWalletID(walletID); err != nil {
+		return err
+	}
+	ctx, cancel := k.begin(ctx)
+	defer cancel()
+	if err := k.remove(ctx, walletID+keyringPendingSuffix); err != nil {
+		return err
+	}
+	return k.remove(ctx, walletID)
+}

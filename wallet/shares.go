@@ -1,0 +1,76 @@
+package wallet
+
+import (
+	"encoding/json"
+	"errors"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+const kindShare = "share"
+
+// ShareRecord remembers one bundle handed to a partner: who could open it and what it held.
+// It is sealed like every record (S1, S3).
+type ShareRecord struct {
+	BundleID  string           `json:"bundle_id"`
+	CreatedAt time.Time        `json:"created_at"`
+	ExpiresAt time.Time        `json:"expires_at"`
+	Audience  []string         `json:"audience"`
+	Nonce     string           `json:"nonce,omitempty"`
+	Purpose   string           `json:"purpose,omitempty"`
+	Documents []SharedDocument `json:"documents"`
+}
+
+// SharedDocument names what of one document went into a bundle (names only, no values).
+type SharedDocument struct {
+	ID          string   `json:"id"`
+	Type        string   `json:"type"`
+	Fields      []string `json:"fields"`
+	Attachments []string `json:"attachments"`
+}
+
+// RecordShare stores a share record.
+func (w *Wallet) RecordShare(s ShareRecord) error {
+	if err := w.writable(); err != nil {
+		return err
+	}
+	if s.BundleID == "" {
+		return errors.New("failed to record share: empty bundle ID")
+	}
+	plain, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	sealed, err := crypto.SealRecord(w.secrets.WalletKey, w.binding(kindShare, s.BundleID), plain)
+	if err != nil {
+		return err
+	}
+	return w.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketShares).Put([]byte(s.BundleID), sealed)
+	})
+}
+
+// Shares lists the share records, oldest first.
+func (w *Wallet) Shares() ([]ShareRecord, error) {
+	var out []ShareRecord
+	err := w.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketShares).ForEach(func(k, v []byte) error {
+			plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindShare, string(k)), v)
+			if err != nil {
+				return &CorruptError{Kind: "share record", ID: string(k), Err: err}
+			}
+			var s ShareRecord
+			if err := json.Unmarshal(plain, &s); err != nil || s.BundleID != string(k) {
+				return &CorruptError{Kind: "share record", ID: string(k), Err: errors.New("malformed record")}
+			}
+			out = append(out, s)
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	return out, err
+}

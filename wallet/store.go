@@ -1,0 +1,205 @@
+package wallet
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+// FormatVersion names the on-disk layout; a file with another value is refused.
+const FormatVersion = "paspor-wallet/1"
+
+// DefaultLockTimeout is how long Open waits for another process to release the wallet (S10).
+const DefaultLockTimeout = time.Second
+
+// Bucket and key names. Only public data lives outside sealed records: the format, the wallet
+// ID, the creation time, the factor kind and the KDF parameters and salt (an attacker needs the
+// device secret before any of them help, S2).
+var (
+	bucketMeta      = []byte("meta")
+	bucketDocuments = []byte("documents")
+	bucketBlobs     = []byte("blobs")
+	bucketShares    = []byte("shares")
+
+	keyFormat    = []byte("format")
+	keyWalletID  = []byte("wallet_id")
+	keyCreatedAt = []byte("created_at")
+	keyFactor    = []byte("factor")
+	keyKDF       = []byte("kdf")
+	keySalt      = []byte("salt")
+	keySlot      = []byte("slot")
+)
+
+// OpenOptions says how to open a wallet file.
+type OpenOptions struct {
+	// ReadOnly takes a shared lock, so several readers can run at once; writers need an
+	// exclusive one.
+	ReadOnly bool
+	// LockTimeout bounds the wait for the lock; 0 means DefaultLockTimeout.
+	LockTimeout time.Duration
+}
+
+// header is the public part of a wallet, readable before unlocking.
+type header struct {
+	WalletID  string
+	CreatedAt time.Time
+	Factor    string
+	KDF       crypto.KDFParams
+	Salt      []byte
+	Slot      []byte
+}
+
+// Locked is an opened but not yet unlocked wallet: it knows its ID and which kind of
+// second factor it expects, so the caller can pick the right FactorStore.
+type Locked struct {
+	db       *bolt.DB
+	path     string
+	readOnly bool
+	hdr      header
+}
+
+// Open opens the wallet file at path and reads its public header. It returns
+// ErrNotInitialized when there is no file and ErrWalletInUse when another process holds
+// the lock for longer than the timeout.
+func Open(path string, opts OpenOptions) (*Locked, error) {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ErrNotInitialized
+		}
+		return nil, fmt.Errorf("failed to stat wallet: %w", err)
+	}
+	db, err := openDB(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	l := &Locked{db: db, path: path, readOnly: opts.ReadOnly}
+	if err := db.View(func(tx *bolt.Tx) error {
+		h, err := readHeader(tx)
+		l.hdr = h
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func openDB(path string, opts OpenOptions) (*bolt.DB, error) {
+	timeout := opts.LockTimeout
+	if timeout == 0 {
+		timeout = DefaultLockTimeout
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:  timeout,
+		ReadOnly: opts.ReadOnly,
+		// The freelist stays synced (bbolt's default): rebuilding it on open walks every
+		// page of the file, which would make memory and time grow with the scans stored.
+	})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, ErrWalletInUse
+		}
+		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) ||
+			errors.Is(err, bolterrors.ErrVersionMismatch) {
+			return nil, &CorruptError{Kind: "wallet file", ID: filepath.Base(path), Err: err}
+		}
+		return nil, fmt.Errorf("failed to open wallet: %w", err)
+	}
+	return db, nil
+}
+
+func readHeader(tx *bolt.Tx) (header, error) {
+	var h header
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return h, &CorruptError{Kind: "wallet header", ID: "meta", Err: errors.New("missing")}
+	}
+	if string(meta.Get(keyFormat)) != FormatVersion {
+		return h, &CorruptError{Kind: "wallet header", ID: "format", Err: errors.New("unknown format")}
+	}
+	h.WalletID = string(meta.Get(keyWalletID))
+	h.Factor = string(meta.Get(keyFactor))
+	h.Salt = clone(meta.Get(keySalt))
+	h.Slot = clone(meta.Get(keySlot))
+	if err := h.CreatedAt.UnmarshalText(meta.Get(keyCreatedAt)); err != nil {
+		return h, &CorruptError{Kind: "wallet header", ID: "created_at", Err: err}
+	}
+	if err := json.Unmarshal(meta.Get(keyKDF), &h.KDF); err != nil {
+		return h, &CorruptError{Kind: "wallet header", ID: "kdf", Err: err}
+	}
+	if err := h.KDF.Validate(); err != nil {
+		return h, &CorruptError{Kind: "wallet header", ID: "kdf", Err: err}
+	}
+	if !validWalletID(h.WalletID) || len(h.Salt) != crypto.SaltSize || len(h.Slot) == 0 ||
+		(h.Factor != FactorKeyring && h.Factor != FactorFile) {
+		return h, &CorruptError{Kind: "wallet header", ID: "meta", Err: errors.New("malformed")}
+	}
+	for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares} {
+		if tx.Bucket(b) == nil {
+			return h, &CorruptError{Kind: "wallet header", ID: string(b), Err: errors.New("missing bucket")}
+		}
+	}
+	return h, nil
+}
+
+func writeHeader(tx *bolt.Tx, h header) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	kdf, err := json.Marshal(h.KDF)
+	if err != nil {
+		return err
+	}
+	created, err := h.CreatedAt.UTC().MarshalText()
+	if err != nil {
+		return err
+	}
+	for _, kv := range []struct{ k, v []byte }{
+		{keyFormat, []byte(FormatVersion)}, {keyWalletID, []byte(h.WalletID)},
+		{keyCreatedAt, created}, {keyFactor, []byte(h.Factor)}, {keyKDF, kdf},
+		{keySalt, h.Salt}, {keySlot, h.Slot},
+	} {
+		if err := meta.Put(kv.k, kv.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WalletID returns the wallet's public random identifier.
+func (l *Locked) WalletID() string { return l.hdr.WalletID }
+
+// FactorKind returns "keyring" or "file": where init (or the last recover) put the device secret.
+func (l *Locked) FactorKind() string { return l.hdr.Factor }
+
+// Path returns the wallet file's path.
+func (l *Locked) Path() string { return l.path }
+
+// Close releases the lock without unlocking.
+func (l *Locked) Close() error { return l.db.Close() }
+
+func clone(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	return append([]byte(nil), b...)
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

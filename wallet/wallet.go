@@ -1,0 +1,385 @@
+package wallet
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/paspor/paspor/crypto"
+)
+
+// Factor kinds recorded in the wallet header.
+const (
+	FactorKeyring = "keyring"
+	FactorFile    = "file"
+)
+
+// Wallet is an unlocked wallet. It holds the wallet key in memory until Close.
+type Wallet struct {
+	db         *bolt.DB
+	path       string
+	readOnly   bool
+	hdr        header
+	secrets    *crypto.SlotSecrets
+	passphrase []byte // kept to re-derive the KEK on factor rotation; zeroed on Close
+	device     []byte // the device secret that opened the slot
+	factor     FactorStore
+}
+
+// InitOptions configures a new wallet.
+type InitOptions struct {
+	Factor FactorStore
+	KDF    crypto.KDFParams
+	Now    time.Time // zero means time.Now()
+}
+
+// Init creates a wallet at path, stores a fresh device secret in opts.Factor and returns the
+// unlocked wallet and the recovery code (the device secret in printable form, shown once).
+// The file appears at path only once it is complete: it is built under a temporary name
+// and renamed.
+func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions) (*Wallet, string, error) {
+	if len(passphrase) == 0 {
+		return nil, "", &InvalidInputError{Field: "passphrase", Reason: "empty"}
+	}
+	if err := opts.KDF.Validate(); err != nil {
+		return nil, "", &InvalidInputError{Field: "kdf", Reason: err.Error()}
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, "", fmt.Errorf("%w at %s", ErrAlreadyExists, path)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, "", fmt.Errorf("failed to create wallet folder: %w", err)
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	h := header{WalletID: newWalletID(), CreatedAt: now.UTC().Truncate(time.Second),
+		Factor: opts.Factor.Kind(), KDF: opts.KDF}
+	device, err := crypto.NewDeviceSecret()
+	if err != nil {
+		return nil, "", err
+	}
+	if h.Salt, err = crypto.NewSalt(); err != nil {
+		return nil, "", err
+	}
+	secrets, err := crypto.NewSlotSecrets()
+	if err != nil {
+		return nil, "", err
+	}
+	if h.Slot, err = sealSlot(passphrase, device, h, secrets); err != nil {
+		return nil, "", err
+	}
+	code, err := crypto.EncodeRecoveryCode(device)
+	if err != nil {
+		return nil, "", err
+	}
+	// The factor goes first: a wallet file whose device secret was never stored would be
+	// unopenable, while a stored secret without a wallet is only clutter, removed below.
+	if err := opts.Factor.Create(ctx, h.WalletID, device); err != nil {
+		return nil, "", err
+	}
+	if err := createFile(path, h); err != nil {
+		_ = opts.Factor.Delete(context.WithoutCancel(ctx), h.WalletID)
+		return nil, "", err
+	}
+	db, err := openDB(path, OpenOptions{})
+	if err != nil {
+		return nil, "", err
+	}
+	w := &Wallet{db: db, path: path, hdr: h, secrets: secrets,
+		passphrase: clone(passphrase), device: device, factor: opts.Factor}
+	return w, code, nil
+}
+
+func createFile(path string, h header) error {
+	tmp := fmt.Sprintf("%s.init-%s", path, newWalletID())
+	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: DefaultLockTimeout})
+	if err != nil {
+		return fmt.Errorf("failed to create wallet: %w", err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := writeHeader(tx, h); err != nil {
+			return err
+		}
+		for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares} {
+			if _, err := tx.CreateBucket(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		// Link fails if path appeared meanwhile, so a concurrent init never overwrites a wallet.
+		err = os.Link(tmp, path)
+		if errors.Is(err, os.ErrExist) {
+			err = fmt.Errorf("%w at %s", ErrAlreadyExists, path)
+		}
+	}
+	os.Remove(tmp)
+	if err != nil {
+		return fmt.Errorf("failed to create wallet: %w", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func sealSlot(passphrase, device []byte, h header, s *crypto.SlotSecrets) ([]byte, error) {
+	kek, err := crypto.DeriveKEK(passphrase, device, h.Salt, h.WalletID, h.KDF)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(kek)
+	return crypto.SealSlot(kek, h.WalletID, s)
+}
+
+func openSlot(passphrase, device []byte, h header) (*crypto.SlotSecrets, error) {
+	kek, err := crypto.DeriveKEK(passphrase, device, h.Salt, h.WalletID, h.KDF)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(kek)
+	s, err := crypto.OpenSlot(kek, h.WalletID, h.Slot)
+	switch {
+	case errors.Is(err, crypto.ErrWrongKey):
+		return nil, ErrUnlockFailed
+	case err != nil:
+		return nil, &CorruptError{Kind: "key slot", ID: h.WalletID, Err: err}
+	}
+	return s, nil
+}
+
+// Unlock opens the key slot with the passphrase and the device secret from factor. When a
+// device-secret rotation was interrupted, the pending secret is tried too and the factor
+// store is repaired (a writable wallet only). The Locked handle is consumed either way.
+func (l *Locked) Unlock(ctx context.Context, passphrase []byte, factor FactorStore) (*Wallet, error) {
+	w, err := l.unlock(ctx, passphrase, factor)
+	if err != nil {
+		l.db.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor FactorStore) (*Wallet, error) {
+	if len(passphrase) == 0 {
+		return nil, ErrUnlockFailed
+	}
+	current, pending, err := factor.Load(ctx, l.hdr.WalletID)
+	if err != nil {
+		return nil, err
+	}
+	w := &Wallet{db: l.db, path: l.path, readOnly: l.readOnly, hdr: l.hdr,
+		passphrase: clone(passphrase), factor: factor}
+	if current != nil {
+		w.secrets, err = openSlot(passphrase, current, l.hdr)
+		if err == nil {
+			w.device = current
+			if pending != nil && !l.readOnly {
+				// The rotation never committed its slot: the staged secret is useless.
+				_ = factor.Discard(ctx, l.hdr.WalletID)
+			}
+		} else if !errors.Is(err, ErrUnlockFailed) {
+			return nil, err
+		}
+	}
+	if w.secrets == nil && pending != nil {
+		w.secrets, err = openSlot(passphrase, pending, l.hdr)
+		if err != nil {
+			return nil, err
+		}
+		w.device = pending
+		if !l.readOnly {
+			// The slot was committed with the staged secret: finish the rotation.
+			if err := factor.Promote(ctx, l.hdr.WalletID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if w.secrets == nil {
+		return nil, ErrUnlockFailed
+	}
+	if !l.readOnly {
+		if err := w.collectOrphans(); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// Recover re-installs the device secret from a recovery code into factor, after checking that
+// the code and the passphrase together open the wallet. The Locked handle is consumed.
+func (l *Locked) Recover(ctx context.Context, passphrase []byte, code string, factor FactorStore) error {
+	defer l.db.Close()
+	if l.readOnly {
+		return errors.New("failed to recover: wallet opened read-only")
+	}
+	device, err := crypto.DecodeRecoveryCode(code)
+	if err != nil {
+		return &InvalidInputError{Field: "recovery code", Reason: recoveryReason(err)}
+	}
+	if _, err := openSlot(passphrase, device, l.hdr); err != nil {
+		return err
+	}
+	if err := factor.Save(ctx, l.hdr.WalletID, device); err != nil {
+		return err
+	}
+	if factor.Kind() == l.hdr.Factor {
+		return nil
+	}
+	return l.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyFactor, []byte(factor.Kind()))
+	})
+}
+
+func recoveryReason(err error) string {
+	if errors.Is(err, crypto.ErrRecoveryCodeChecksum) {
+		return "checksum does not match (a character is mistyped)"
+	}
+	return "not a recovery code (want PASPOR- followed by 56 characters)"
+}
+
+// ChangePassphrase re-seals the key slot under a new passphrase (and, if kdf is not nil, new
+// KDF parameters) in one transaction; documents are not touched (S5).
+func (w *Wallet) ChangePassphrase(newPassphrase []byte, kdf *crypto.KDFParams) error {
+	if err := w.writable(); err != nil {
+		return err
+	}
+	if len(newPassphrase) == 0 {
+		return &InvalidInputError{Field: "passphrase", Reason: "empty"}
+	}
+	h := w.hdr
+	if kdf != nil {
+		if err := kdf.Validate(); err != nil {
+			return &InvalidInputError{Field: "kdf", Reason: err.Error()}
+		}
+		h.KDF = *kdf
+	}
+	var err error
+	if h.Salt, err = crypto.NewSalt(); err != nil {
+		return err
+	}
+	if h.Slot, err = sealSlot(newPassphrase, w.device, h, w.secrets); err != nil {
+		return err
+	}
+	if err := w.db.Update(func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
+		return fmt.Errorf("failed to save key slot: %w", err)
+	}
+	w.hdr = h
+	clear(w.passphrase)
+	w.passphrase = clone(newPassphrase)
+	return nil
+}
+
+// RotateFactor replaces the device secret and returns the new recovery code. The new secret
+// is staged in the factor store, the slot is re-sealed in one transaction, and only then is the
+// staged secret promoted; Unlock finishes an interrupted rotation (S5).
+func (w *Wallet) RotateFactor(ctx context.Context) (string, error) {
+	if err := w.writable(); err != nil {
+		return "", err
+	}
+	device, err := crypto.NewDeviceSecret()
+	if err != nil {
+		return "", err
+	}
+	code, err := crypto.EncodeRecoveryCode(device)
+	if err != nil {
+		return "", err
+	}
+	h := w.hdr
+	if h.Salt, err = crypto.NewSalt(); err != nil {
+		return "", err
+	}
+	if h.Slot, err = sealSlot(w.passphrase, device, h, w.secrets); err != nil {
+		return "", err
+	}
+	if err := w.factor.Stage(ctx, h.WalletID, device); err != nil {
+		return "", err
+	}
+	if err := w.db.Update(func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
+		_ = w.factor.Discard(context.WithoutCancel(ctx), h.WalletID)
+		return "", fmt.Errorf("failed to save key slot: %w", err)
+	}
+	w.hdr = h
+	w.device = device
+	if err := w.factor.Promote(ctx, h.WalletID); err != nil {
+		return "", fmt.Errorf("new key slot saved, but the new device secret is still staged (the next unlock finishes it): %w", err)
+	}
+	return code, nil
+}
+
+// Info describes a wallet for `paspor info`.
+type Info struct {
+	WalletID  string           `json:"wallet_id"`
+	Path      string           `json:"path"`
+	CreatedAt time.Time        `json:"created_at"`
+	Documents int              `json:"documents"`
+	Factor    string           `json:"factor"`
+	KDF       crypto.KDFParams `json:"kdf"`
+}
+
+// Info returns the wallet's public facts and its document count.
+func (w *Wallet) Info() (Info, error) {
+	info := Info{WalletID: w.hdr.WalletID, Path: w.path, CreatedAt: w.hdr.CreatedAt,
+		Factor: w.hdr.Factor, KDF: w.hdr.KDF}
+	err := w.db.View(func(tx *bolt.Tx) error {
+		info.Documents = tx.Bucket(bucketDocuments).Stats().KeyN
+		return nil
+	})
+	return info, err
+}
+
+// SigningKey returns the holder's Ed25519 key that signs bundles.
+func (w *Wallet) SigningKey() ed25519.PrivateKey { return w.secrets.SigningKey }
+
+// Close zeroes the keys held in memory and releases the lock.
+func (w *Wallet) Close() error {
+	if w.secrets != nil {
+		clear(w.secrets.WalletKey)
+		clear(w.secrets.SigningKey)
+	}
+	clear(w.passphrase)
+	clear(w.device)
+	return w.db.Close()
+}
+
+func (w *Wallet) writable() error {
+	if w.readOnly {
+		return errors.New("wallet was opened read-only")
+	}
+	return nil
+}
+
+func (w *Wallet) binding(kind, id string) crypto.Binding {
+	return crypto.Binding{WalletID: w.hdr.WalletID, Kind: kind, ID: id}
+}
+
+func newWalletID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+func validWalletID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// ID returns the wallet's public random identifier.
+func (w *Wallet) ID() string { return w.hdr.WalletID }
