@@ -38,6 +38,10 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 		if _, err := os.Lstat(opts.output); err == nil {
 			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o path or remove it first")
 		}
+		// Checked here, before unlocking, so the error names the folder and not the temporary file.
+		if dir := filepath.Dir(opts.output); !isDir(dir) {
+			return errorWithHint(exitNotFound, fmt.Sprintf("folder %s does not exist", dir), "create it first or choose another -o path")
+		}
 	}
 	w, err := g.unlock(ctx, true)
 	if err != nil {
@@ -62,30 +66,15 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 }
 
 // writeFileAtomic writes r to path through a temporary file in the same folder (0600),
-// synced and renamed only when r ended cleanly; path must not exist.
+// synced and linked into place only when r ended cleanly; path must not exist.
 func writeFileAtomic(path string, r io.Reader) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("failed to create output: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, r); err != nil {
-		tmp.Close()
+	return writeFileAtomicFunc(path, func(w io.Writer) error {
+		_, err := io.Copy(w, r)
 		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("failed to write output: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("failed to write output: %w", err)
-	}
-	// Link, unlike rename, fails if path appeared meanwhile: never overwrite.
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if os.IsExist(err) {
-			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", path))
-		}
-		return fmt.Errorf("failed to write output: %w", err)
-	}
-	return nil
+	})
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }

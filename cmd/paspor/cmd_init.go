@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -62,6 +63,9 @@ func runInit(ctx context.Context, g *globals, opts initOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkNewKeyFile(path, fs); err != nil {
+		return err
+	}
 	pass, err := g.passphrase("New passphrase: ", true)
 	if err != nil {
 		return err
@@ -85,6 +89,24 @@ func runInit(ctx context.Context, g *globals, opts initOptions) error {
 	}
 	fmt.Fprintf(g.stdout, "Created wallet %s\n  file:          %s\n  second factor: %s\n\n", res.WalletID, path, fs.Describe())
 	printRecoveryCode(g, code)
+	return nil
+}
+
+// checkNewKeyFile refuses a --factor-file that already exists before init creates anything,
+// with a hint about the key file rather than the wallet path. wallet.Init refuses it too
+// (O_EXCL); this only gives the person the right message.
+func checkNewKeyFile(walletPath string, fs wallet.FactorStore) error {
+	ff, ok := fs.(wallet.FileFactor)
+	if !ok {
+		return nil
+	}
+	if _, err := os.Lstat(walletPath); err == nil {
+		return nil // wallet.Init says the wallet exists, which matters more
+	}
+	if _, err := os.Lstat(ff.Path); err == nil {
+		return errorWithHint(exitExists, fmt.Sprintf("key file %s already exists", ff.Path),
+			"nothing was overwritten; name a new key file with --factor-file")
+	}
 	return nil
 }
 

@@ -104,6 +104,16 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 			return err
 		}
 	}
+	if opts.output != "" {
+		// Made here, once: parallel opens must not race to create (or remove) it. If we made
+		// it and nothing landed, it goes again: a rejected bundle leaves nothing behind.
+		if _, err := os.Stat(opts.output); os.IsNotExist(err) {
+			defer os.Remove(opts.output) // fails, harmlessly, once a bundle is inside
+		}
+		if err := os.MkdirAll(opts.output, 0o700); err != nil {
+			return fmt.Errorf("failed to create %s: %w", opts.output, err)
+		}
+	}
 	base := export.OpenOptions{Identities: ids, Holder: holder, Nonce: opts.nonce,
 		AllowExpired: opts.allowExpired, OutDir: opts.output}
 	results := make([]openSummary, len(bundles))

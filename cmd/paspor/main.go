@@ -26,6 +26,7 @@ func main1() int {
 	root := newRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
+	reportPeakRSS()
 	if err == nil {
 		return exitOK
 	}

@@ -37,6 +37,30 @@ func TestScripts(t *testing.T) {
 		Setup:               scriptSetup,
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
-		Cmds:                scriptCommands(),
+		Cmds:                allScriptCommands(),
 	})
+}
+
+func allScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	cmds := scriptCommands()
+	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands()) {
+		if _, dup := cmds[name]; dup {
+			panic("script command defined twice: " + name)
+		}
+		cmds[name] = fn
+	}
+	return cmds
+}
+
+func merge(maps ...map[string]func(ts *testscript.TestScript, neg bool, args []string)) map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	out := map[string]func(ts *testscript.TestScript, neg bool, args []string){}
+	for _, m := range maps {
+		for k, v := range m {
+			if _, dup := out[k]; dup {
+				panic("script command defined twice: " + k)
+			}
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -93,8 +93,12 @@ func newRootCommand(g *globals) *cobra.Command {
 		newFactorCommand(g),
 		newInfoCommand(g),
 		newExitCodesCommand(g),
+		newKeyCommand(g),
+		newShareCommand(g),
+		newHistoryCommand(g),
+		newPartnerCommand(g),
+		newOpenCommand(g),
 	)
-	addLaterCommands(root, g)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}
