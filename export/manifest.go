@@ -65,7 +65,8 @@ type Document struct {
 	ID string `json:"id"`
 	// Type is the document type (passport, address, ...), as in DESIGN.md.
 	Type string `json:"type"`
-	// Label is the holder's optional name for the document.
+	// Label is an optional name for the document. paspor share never fills it (labels are the
+	// holder's private notes); readers must accept it.
 	Label string `json:"label,omitempty"`
 	// Fields maps Telegram Passport field names to values.
 	Fields map[string]string `json:"fields"`

@@ -23,6 +23,8 @@ type ShareRecord struct {
 	Nonce     string           `json:"nonce,omitempty"`
 	Purpose   string           `json:"purpose,omitempty"`
 	Documents []SharedDocument `json:"documents"`
+	// Sequence orders shares made within the same second (created_at has whole seconds).
+	Sequence uint64 `json:"sequence"`
 }
 
 // SharedDocument names what of one document went into a bundle (names only, no values).
@@ -41,16 +43,22 @@ func (w *Wallet) RecordShare(s ShareRecord) error {
 	if s.BundleID == "" {
 		return errors.New("failed to record share: empty bundle ID")
 	}
-	plain, err := json.Marshal(s)
-	if err != nil {
-		return err
-	}
-	sealed, err := crypto.SealRecord(w.secrets.WalletKey, w.binding(kindShare, s.BundleID), plain)
-	if err != nil {
-		return err
-	}
 	return w.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketShares).Put([]byte(s.BundleID), sealed)
+		shares := tx.Bucket(bucketShares)
+		seq, err := shares.NextSequence()
+		if err != nil {
+			return err
+		}
+		s.Sequence = seq
+		plain, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		sealed, err := crypto.SealRecord(w.secrets.WalletKey, w.binding(kindShare, s.BundleID), plain)
+		if err != nil {
+			return err
+		}
+		return shares.Put([]byte(s.BundleID), sealed)
 	})
 }
 
@@ -71,6 +79,11 @@ func (w *Wallet) Shares() ([]ShareRecord, error) {
 			return nil
 		})
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.Before(out[j].CreatedAt)
+		}
+		return out[i].Sequence < out[j].Sequence
+	})
 	return out, err
 }

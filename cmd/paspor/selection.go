@@ -73,7 +73,8 @@ func (s *selection) keepsRole(role string) bool {
 func (s *selection) exportDocuments() ([]export.Document, []*wallet.Document) {
 	out := make([]export.Document, 0, len(s.docs))
 	for _, d := range s.docs {
-		ed := export.Document{ID: d.ID, Type: d.Type, Label: d.Label, Fields: map[string]string{}}
+		// Labels are the holder's private notes ("old passport"): they never leave the wallet.
+		ed := export.Document{ID: d.ID, Type: d.Type, Fields: map[string]string{}}
 		for k, v := range d.Fields {
 			if s.fields == nil || s.fields[k] {
 				ed.Fields[k] = v
