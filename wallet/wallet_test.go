@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
@@ -267,11 +269,17 @@ func TestSwappedChunksDetected(t *testing.T) {
 	}
 }
 
+// S5: a passphrase change re-seals the key slot and nothing else: every document record and
+// chunk keeps its exact ciphertext.
 func TestChangePassphrase(t *testing.T) {
 	w, tw := newTestWallet(t)
 	d := addPassport(t, w, "X1", pngScan(t, 100))
+	before := dataDigest(t, w)
 	if err := w.ChangePassphrase([]byte("new passphrase"), nil); err != nil {
 		t.Fatal(err)
+	}
+	if dataDigest(t, w) != before {
+		t.Fatal("passphrase change rewrote document data")
 	}
 	w.Close()
 	if _, err := tw.unlock(t, tw.pass, tw.factor); !errors.Is(err, ErrUnlockFailed) {
@@ -291,9 +299,13 @@ func TestRotateFactor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := dataDigest(t, w)
 	code, err := w.RotateFactor(context.Background())
 	if err != nil {
 		t.Fatal(err)
+	}
+	if dataDigest(t, w) != before {
+		t.Fatal("factor rotation rewrote document data")
 	}
 	w.Close()
 	if code == tw.code {
@@ -426,5 +438,77 @@ func TestInitRefusesExisting(t *testing.T) {
 func TestNotInitialized(t *testing.T) {
 	if _, err := Open(filepath.Join(t.TempDir(), "none.db"), OpenOptions{}); !errors.Is(err, ErrNotInitialized) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// dataDigest hashes every key and value under the documents and blobs buckets.
+func dataDigest(t *testing.T, w *Wallet) [32]byte {
+	t.Helper()
+	h := sha256.New()
+	var walk func(b *bolt.Bucket)
+	walk = func(b *bolt.Bucket) {
+		_ = b.ForEach(func(k, v []byte) error {
+			h.Write(k)
+			if v == nil {
+				walk(b.Bucket(k))
+			} else {
+				h.Write(v)
+			}
+			return nil
+		})
+	}
+	if err := w.db.View(func(tx *bolt.Tx) error {
+		walk(tx.Bucket(bucketDocuments))
+		walk(tx.Bucket(bucketBlobs))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var sum [32]byte
+	copy(sum[:], h.Sum(nil))
+	return sum
+}
+
+// S4: data at rest is wrapped with symmetric 256-bit keys only: every record and attachment
+// header carries exactly one paspor-wk stanza (HKDF + ChaCha20-Poly1305), never an X25519 one.
+func TestRecordsUseOnlySymmetricStanzas(t *testing.T) {
+	w, _ := newTestWallet(t)
+	defer w.Close()
+	addPassport(t, w, "X1", pngScan(t, 3000))
+	if err := w.RecordShare(ShareRecord{BundleID: "b1", CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	headers := 0
+	check := func(what string, ciphertext []byte) {
+		hdr, err := age.ExtractHeader(bytes.NewReader(ciphertext))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		headers++
+		var stanzas []string
+		for _, line := range strings.Split(string(hdr), "\n") {
+			if rest, ok := strings.CutPrefix(line, "-> "); ok {
+				stanzas = append(stanzas, strings.Fields(rest)[0])
+			}
+		}
+		if len(stanzas) != 1 || stanzas[0] != "paspor-wk" {
+			t.Errorf("%s: stanzas %v, want exactly [paspor-wk]", what, stanzas)
+		}
+	}
+	err := w.db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketDocuments, bucketShares} {
+			_ = tx.Bucket(name).ForEach(func(k, v []byte) error { check(string(name), v); return nil })
+		}
+		return tx.Bucket(bucketBlobs).ForEachBucket(func(id []byte) error {
+			first := tx.Bucket(bucketBlobs).Bucket(id).Bucket(u32key(0)).Get(u32key(0))
+			check("blob", first)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if headers != 3 {
+		t.Fatalf("checked %d headers, want 3 (document, share, blob)", headers)
 	}
 }

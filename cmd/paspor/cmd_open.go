@@ -5,7 +5,9 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -125,14 +127,14 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = openOne(ctx, path, base)
+			results[i] = openOne(ctx, g, path, base, len(bundles) == 1)
 		}()
 	}
 	wg.Wait()
 	return reportOpen(g, results)
 }
 
-func openOne(ctx context.Context, path string, opts export.OpenOptions) openSummary {
+func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptions, progress bool) openSummary {
 	s := openSummary{Bundle: path}
 	if err := ctx.Err(); err != nil {
 		s.err = err
@@ -144,7 +146,11 @@ func openOne(ctx context.Context, path string, opts export.OpenOptions) openSumm
 		return s
 	}
 	defer f.Close()
-	res, err := export.Open(f, opts)
+	var src io.Reader = f
+	if st, err := f.Stat(); err == nil && progress {
+		src = withProgress(g, f, st.Size(), "checking "+filepath.Base(path))
+	}
+	res, err := export.Open(src, opts)
 	if err != nil {
 		var rej *export.RejectedError
 		if errors.As(err, &rej) {

@@ -106,8 +106,12 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	}
 	edocs, sources := sel.exportDocuments()
 	open := func(d, f int) (io.ReadCloser, error) {
-		r, _, err := w.OpenAttachment(sources[d], edocs[d].Files[f].Role)
-		return r, err
+		file := edocs[d].Files[f]
+		r, _, err := w.OpenAttachment(sources[d], file.Role)
+		if err != nil {
+			return nil, err
+		}
+		return readCloser{withProgress(g, r, file.Size, "sharing "+file.Role), r}, nil
 	}
 	var m *export.Manifest
 	err = writeFileAtomicFunc(opts.output, func(out io.Writer) error {
@@ -265,4 +269,10 @@ func syncDirOf(path string) error {
 	defer d.Close()
 	_ = d.Sync()
 	return nil
+}
+
+// readCloser pairs a wrapped reader with the closer of what it wraps.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
