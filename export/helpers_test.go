@@ -137,6 +137,7 @@ type craft struct {
 	manifest *Manifest
 	content  map[string][]byte // tar content per manifest path; a missing key leaves the file out
 	signer   ed25519.PrivateKey
+	json     func([]byte) []byte         // rewrites manifest.json's bytes before they are hashed and signed
 	sums     func([]byte) []byte         // rewrites SHA256SUMS after the manifest hash, before signing
 	entries  func([]tarEntry) []tarEntry // last change to the entry list
 }
@@ -160,6 +161,9 @@ func (c *craft) tar(t testing.TB) []byte {
 	mj, err := json.MarshalIndent(c.manifest, "", "  ")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.json != nil {
+		mj = c.json(mj)
 	}
 	sums := map[string]string{manifestName: sum(mj)}
 	entries := []tarEntry{{Name: manifestName, Data: mj}}

@@ -116,10 +116,63 @@ func parseManifest(data []byte) (*Manifest, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("failed to decode manifest: trailing data")
 	}
+	if err := checkUniqueKeys(data); err != nil {
+		return nil, err
+	}
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// checkUniqueKeys refuses an object that names a key twice: encoding/json keeps the last
+// value, other parsers the first, so one signed manifest could be read two ways by two tools.
+func checkUniqueKeys(data []byte) error {
+	type frame struct {
+		keys      map[string]bool // nil for an array
+		expectKey bool
+	}
+	var stack []*frame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("failed to decode manifest: %w", err)
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{keys: map[string]bool{}, expectKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				continue
+			}
+			top = stack[len(stack)-1]
+		default:
+			if key, ok := tok.(string); ok && top != nil && top.keys != nil && top.expectKey {
+				if top.keys[key] {
+					return errors.New("failed to decode manifest: duplicate key")
+				}
+				top.keys[key], top.expectKey = true, false
+				continue
+			}
+		}
+		// A value ended: in an object, a key comes next.
+		if top != nil && top.keys != nil {
+			top.expectKey = true
+		}
+	}
 }
 
 func (m *Manifest) validate() error {

@@ -131,6 +131,11 @@ func checkHeader(hdr *tar.Header, names *nameSet, index int) error {
 	if hdr.Typeflag != tar.TypeReg {
 		return reject(ReasonUnsafeEntry, "entry %d is not a regular file", index+1)
 	}
+	if isSparse(hdr) {
+		// archive/tar expands pax sparse files to their declared size: a few bytes of tar
+		// would write up to the per-file cap each, past the total cap, which counts the stream.
+		return reject(ReasonUnsafeEntry, "entry %d is a sparse file", index+1)
+	}
 	if !safeEntryName(hdr.Name) {
 		return reject(ReasonUnsafeEntry, "entry %d has an unsafe name", index+1)
 	}
@@ -138,6 +143,17 @@ func checkHeader(hdr *tar.Header, names *nameSet, index int) error {
 		return reject(ReasonUnsafeEntry, "entry %d duplicates or overlaps another entry", index+1)
 	}
 	return nil
+}
+
+// isSparse reports a GNU sparse file in pax form (formats 0.0 to 1.0), which archive/tar
+// returns as a regular file.
+func isSparse(hdr *tar.Header) bool {
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // fixedCaps are the in-memory caps of the fixed entries.

@@ -77,7 +77,7 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 		d.Attachments = append(d.Attachments, a)
 		blobs = append(blobs, a.BlobID)
 	}
-	err = w.db.Update(func(tx *bolt.Tx) error {
+	err = update(w.db, func(tx *bolt.Tx) error {
 		for tx.Bucket(bucketDocuments).Get([]byte(d.ID)) != nil {
 			d.ID = newDocID()
 		}
@@ -128,7 +128,7 @@ func (w *Wallet) dropBlobs(ids []string) {
 	if len(ids) == 0 {
 		return
 	}
-	_ = w.db.Update(func(tx *bolt.Tx) error {
+	_ = update(w.db, func(tx *bolt.Tx) error {
 		for _, id := range ids {
 			if err := deleteBlob(tx, id); err != nil {
 				return err
@@ -209,7 +209,7 @@ func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (
 	if err != nil {
 		return nil, nil, err
 	}
-	err = w.db.Update(func(tx *bolt.Tx) error {
+	err = update(w.db, func(tx *bolt.Tx) error {
 		// Re-read inside the write transaction: the record is the source of truth.
 		if d, err = w.getTx(tx, d.ID); err != nil {
 			return err
@@ -235,7 +235,7 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 		return nil, err
 	}
 	var d *Document
-	err = w.db.Update(func(tx *bolt.Tx) error {
+	err = update(w.db, func(tx *bolt.Tx) error {
 		if d, err = w.getTx(tx, idOrPrefix); err != nil {
 			return err
 		}

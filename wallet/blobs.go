@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -24,14 +26,22 @@ const (
 	SegmentChunks = 8
 )
 
+// testOnlyChunkSize and testOnlySegmentChunks shrink the layout in tests, so that a
+// multi-segment attachment takes kilobytes instead of megabytes. Reading never depends on
+// them: it follows whatever chunks and segments the file holds.
+var (
+	testOnlyChunkSize     = ChunkSize
+	testOnlySegmentChunks = SegmentChunks
+)
+
 var keyPending = []byte("pending")
 
 // blobWriter is an io.WriteCloser that appends age ciphertext to a blob's chunks.
 type blobWriter struct {
 	db      *bolt.DB
 	id      []byte
-	bufs    [SegmentChunks][]byte
-	n       int // chunks filled in the current segment
+	bufs    [][]byte // one per chunk of a segment
+	n       int      // chunks filled in the current segment
 	segment uint32
 }
 
@@ -48,7 +58,7 @@ func newBlobID() []byte {
 // collectOrphans removes it.
 func createBlob(db *bolt.DB) (*blobWriter, error) {
 	id := newBlobID()
-	err := db.Update(func(tx *bolt.Tx) error {
+	err := update(db, func(tx *bolt.Tx) error {
 		b, err := tx.Bucket(bucketBlobs).CreateBucket(id)
 		if err != nil {
 			return err
@@ -58,9 +68,9 @@ func createBlob(db *bolt.DB) (*blobWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to create attachment: %w", err)
 	}
-	bw := &blobWriter{db: db, id: id}
+	bw := &blobWriter{db: db, id: id, bufs: make([][]byte, testOnlySegmentChunks)}
 	for i := range bw.bufs {
-		bw.bufs[i] = make([]byte, 0, ChunkSize)
+		bw.bufs[i] = make([]byte, 0, testOnlyChunkSize)
 	}
 	return bw, nil
 }
@@ -69,12 +79,12 @@ func (bw *blobWriter) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
 		buf := &bw.bufs[bw.n]
-		k := min(ChunkSize-len(*buf), len(p))
+		k := min(cap(*buf)-len(*buf), len(p))
 		*buf = append(*buf, p[:k]...)
 		p, written = p[k:], written+k
-		if len(*buf) == ChunkSize {
+		if len(*buf) == cap(*buf) {
 			bw.n++
-			if bw.n == SegmentChunks {
+			if bw.n == len(bw.bufs) {
 				if err := bw.flush(); err != nil {
 					return written, err
 				}
@@ -86,7 +96,7 @@ func (bw *blobWriter) Write(p []byte) (int, error) {
 
 // Close writes the last, partial segment.
 func (bw *blobWriter) Close() error {
-	if bw.n < SegmentChunks && len(bw.bufs[bw.n]) > 0 {
+	if bw.n < len(bw.bufs) && len(bw.bufs[bw.n]) > 0 {
 		bw.n++
 	}
 	if bw.n == 0 {
@@ -96,7 +106,7 @@ func (bw *blobWriter) Close() error {
 }
 
 func (bw *blobWriter) flush() error {
-	err := bw.db.Update(func(tx *bolt.Tx) error {
+	err := update(bw.db, func(tx *bolt.Tx) error {
 		blob := tx.Bucket(bucketBlobs).Bucket(bw.id)
 		if blob == nil {
 			return errors.New("attachment bucket vanished")
@@ -128,7 +138,7 @@ func (bw *blobWriter) flush() error {
 // abort removes a blob whose writing failed; if even that fails, it stays pending and the
 // next writer collects it.
 func (bw *blobWriter) abort() {
-	_ = bw.db.Update(func(tx *bolt.Tx) error {
+	_ = update(bw.db, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketBlobs).DeleteBucket(bw.id)
 	})
 }
@@ -143,7 +153,7 @@ func u32key(i uint32) []byte {
 // before its document was committed. It runs when a writer unlocks, holding the exclusive
 // lock, so no other process can be in the middle of writing one.
 func (w *Wallet) collectOrphans() error {
-	return w.db.Update(func(tx *bolt.Tx) error {
+	return update(w.db, func(tx *bolt.Tx) error {
 		blobs := tx.Bucket(bucketBlobs)
 		var orphans [][]byte
 		err := blobs.ForEachBucket(func(k []byte) error {
@@ -166,45 +176,72 @@ func (w *Wallet) collectOrphans() error {
 
 // blobReader streams a blob's ciphertext chunk by chunk inside one read transaction. Chunk
 // pages are released from the process's mapping once read, so reading a large attachment
-// does not grow resident memory with its size.
+// does not grow resident memory with its size. Its transaction outlives any one call, so
+// each Read runs under guarded itself.
 type blobReader struct {
-	tx     *bolt.Tx
-	seg    *bolt.Cursor
-	chunks *bolt.Cursor
-	val    []byte // the current chunk, as mapped
-	cur    []byte // what is left of it to read
-	done   bool
+	tx       *bolt.Tx
+	file     string
+	seg      *bolt.Cursor
+	chunks   *bolt.Cursor
+	val      []byte  // the current chunk, as mapped
+	cur      []byte  // what is left of it to read
+	mapping  uintptr // start of bbolt's mapping of the file
+	pageHigh uintptr // end of the pages this transaction can see
+	done     bool
 }
 
 func openBlobReader(db *bolt.DB, id string) (*blobReader, error) {
-	tx, err := db.Begin(false)
+	r := &blobReader{file: filepath.Base(db.Path())}
+	err := guarded(r.file, func() error {
+		var err error
+		if r.tx, err = db.Begin(false); err != nil {
+			return fmt.Errorf("failed to read attachment: %w", err)
+		}
+		r.mapping = db.Info().Data
+		r.pageHigh = r.mapping + uintptr(r.tx.Size())
+		blob := r.tx.Bucket(bucketBlobs).Bucket([]byte(id))
+		if blob == nil || blob.Get(keyPending) != nil {
+			return &CorruptError{Kind: "attachment", ID: id, Err: errors.New("missing chunks")}
+		}
+		r.seg = blob.Cursor()
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("failed to read attachment: %w", err)
+		if r.tx != nil {
+			r.tx.Rollback()
+		}
+		return nil, err
 	}
-	blob := tx.Bucket(bucketBlobs).Bucket([]byte(id))
-	if blob == nil || blob.Get(keyPending) != nil {
-		tx.Rollback()
-		return nil, &CorruptError{Kind: "attachment", ID: id, Err: errors.New("missing chunks")}
-	}
-	r := &blobReader{tx: tx, seg: blob.Cursor()}
 	return r, nil
 }
 
-func (r *blobReader) Read(p []byte) (int, error) {
-	for len(r.cur) == 0 {
-		if r.done {
-			return 0, io.EOF
+func (r *blobReader) Read(p []byte) (n int, err error) {
+	err = guarded(r.file, func() error {
+		for len(r.cur) == 0 {
+			if r.done {
+				return io.EOF
+			}
+			if err := r.next(); err != nil {
+				return err
+			}
 		}
-		if err := r.next(); err != nil {
-			return 0, err
+		// The copy reads the mapping too: on a damaged page it is what faults.
+		n = copy(p, r.cur)
+		r.cur = r.cur[n:]
+		if len(r.cur) == 0 && r.mapped(r.val) {
+			releasePages(r.val)
 		}
-	}
-	n := copy(p, r.cur)
-	r.cur = r.cur[n:]
-	if len(r.cur) == 0 {
-		releasePages(r.val)
-	}
-	return n, nil
+		return nil
+	})
+	return n, err
+}
+
+// mapped says whether b lies inside the file's pages. A damaged element header can make
+// bbolt hand out a value that points elsewhere in memory; its pages must never be
+// released, since that would discard memory that is not the file's.
+func (r *blobReader) mapped(b []byte) bool {
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return start >= r.mapping && start <= r.pageHigh && uintptr(len(b)) <= r.pageHigh-start
 }
 
 // next moves to the next chunk, crossing into the next segment bucket when one ends.
@@ -232,13 +269,15 @@ func (r *blobReader) next() error {
 		k, v = r.chunks.First()
 	}
 	if v == nil {
-		return errors.New("malformed attachment chunk")
+		return &CorruptError{Kind: "wallet file", ID: r.file, Err: errors.New("malformed attachment chunk")}
 	}
 	r.val, r.cur = v, v
 	return nil
 }
 
-func (r *blobReader) Close() error { return r.tx.Rollback() }
+func (r *blobReader) Close() error {
+	return guarded(r.file, r.tx.Rollback)
+}
 
 // deleteBlob removes a blob inside a transaction the caller commits.
 func deleteBlob(tx *bolt.Tx, id string) error {

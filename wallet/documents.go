@@ -86,7 +86,7 @@ func (w *Wallet) openDocument(id string, sealed []byte) (*Document, error) {
 // List returns every document, or those of one type, ordered by type, then creation time.
 func (w *Wallet) List(docType string) ([]*Document, error) {
 	var docs []*Document
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := view(w.db, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDocuments).ForEach(func(k, v []byte) error {
 			d, err := w.openDocument(string(k), v)
 			if err != nil {
@@ -117,7 +117,7 @@ func (w *Wallet) List(docType string) ([]*Document, error) {
 // Get returns the document whose ID is id or starts with it (a unique prefix).
 func (w *Wallet) Get(idOrPrefix string) (*Document, error) {
 	var d *Document
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := view(w.db, func(tx *bolt.Tx) error {
 		var err error
 		d, err = w.getTx(tx, idOrPrefix)
 		return err
@@ -204,7 +204,7 @@ func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, 
 		return nil, err
 	}
 	var d *Document
-	err := w.db.Update(func(tx *bolt.Tx) error {
+	err := update(w.db, func(tx *bolt.Tx) error {
 		var err error
 		if d, err = w.getTx(tx, idOrPrefix); err != nil {
 			return err
@@ -249,7 +249,7 @@ func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
 		return nil, err
 	}
 	var d *Document
-	err := w.db.Update(func(tx *bolt.Tx) error {
+	err := update(w.db, func(tx *bolt.Tx) error {
 		var err error
 		if d, err = w.getTx(tx, idOrPrefix); err != nil {
 			return err

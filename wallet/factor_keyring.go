@@ -5,11 +5,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
+	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
 )
 
@@ -34,6 +37,21 @@ type KeyringBackend interface {
 	Set(service, user, password string) error
 	Delete(service, user string) error
 }
+
+// Why the OS keyring could not be used. An [ErrFactorUnavailable] error from [KeyringFactor]
+// also wraps one of these when the cause is known, so that the CLI can say what to do about it:
+// each fault has a different remedy.
+var (
+	// ErrNoSessionBus: no D-Bus session bus is set or the one named cannot be reached.
+	ErrNoSessionBus = errors.New("no session bus")
+	// ErrNoSecretService: the bus answers but nothing provides org.freedesktop.secrets.
+	ErrNoSecretService = errors.New("no Secret Service on the session bus")
+	// ErrKeyringLocked: the keyring stayed locked (its unlock prompt failed or was dismissed).
+	ErrKeyringLocked = errors.New("the keyring is locked")
+	// ErrKeyringTimeout: the keyring did not answer within the timeout, typically because it
+	// waits on an unlock prompt nobody sees.
+	ErrKeyringTimeout = errors.New("the keyring did not answer")
+)
 
 // DefaultKeyringService is the keyring service name used when [KeyringFactor.Service] is empty.
 const DefaultKeyringService = "paspor"
@@ -89,7 +107,42 @@ func checkSessionBus() error {
 			}
 		}
 	}
-	return errors.New("no session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+	return fmt.Errorf("%w (DBUS_SESSION_BUS_ADDRESS is not set)", ErrNoSessionBus)
+}
+
+// classifyKeyringError adds the fault class to an error from the keyring, when it can tell.
+// go-keyring passes godbus errors through: a failed dial is the bus, a D-Bus error naming a
+// missing or unstartable service is the Secret Service. A locked keyring has no typed error:
+// go-keyring reports an unlock that did not happen with this text only.
+func classifyKeyringError(err error) error {
+	for _, class := range []error{ErrNoSessionBus, ErrNoSecretService, ErrKeyringLocked, ErrKeyringTimeout} {
+		if errors.Is(err, class) {
+			return err
+		}
+	}
+	var (
+		dialErr *net.OpError
+		busErr  dbus.Error
+		busPtr  *dbus.Error
+	)
+	switch {
+	case errors.As(err, &dialErr):
+		return fmt.Errorf("%w: %w", ErrNoSessionBus, err)
+	case errors.As(err, &busErr) && isNoServiceName(busErr.Name),
+		errors.As(err, &busPtr) && isNoServiceName(busPtr.Name):
+		return fmt.Errorf("%w: %w", ErrNoSecretService, err)
+	case strings.Contains(err.Error(), "failed to unlock correct collection"):
+		return fmt.Errorf("%w: %w", ErrKeyringLocked, err)
+	}
+	return err
+}
+
+// isNoServiceName reports whether a D-Bus error name says the called service does not exist
+// or could not be started by bus activation.
+func isNoServiceName(name string) bool {
+	return name == "org.freedesktop.DBus.Error.ServiceUnknown" ||
+		name == "org.freedesktop.DBus.Error.NameHasNoOwner" ||
+		strings.HasPrefix(name, "org.freedesktop.DBus.Error.Spawn.")
 }
 
 // Kind returns "keyring".
@@ -123,7 +176,7 @@ func (k KeyringFactor) backend() KeyringBackend {
 // makes two calls, still answers within Timeout.
 func (k KeyringFactor) begin(ctx context.Context) (context.Context, context.CancelFunc) {
 	d := k.timeout()
-	return context.WithTimeoutCause(ctx, d, fmt.Errorf("timed out after %s", d))
+	return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w: timed out after %s", ErrKeyringTimeout, d))
 }
 
 // call runs fn on its own goroutine and gives up when ctx ends. go-keyring has no way to cancel
@@ -151,7 +204,7 @@ func (k KeyringFactor) call(ctx context.Context, fn func(KeyringBackend) error) 
 }
 
 func (k KeyringFactor) unavailable(op string, cause error) error {
-	return fmt.Errorf("failed to %s the %s: %w: %w", op, k.Describe(), ErrFactorUnavailable, cause)
+	return fmt.Errorf("failed to %s the %s: %w: %w", op, k.Describe(), ErrFactorUnavailable, classifyKeyringError(cause))
 }
 
 // get reads one entry; found is false for a missing entry. A value that is not base64 of a

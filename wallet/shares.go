@@ -43,7 +43,7 @@ func (w *Wallet) RecordShare(s ShareRecord) error {
 	if s.BundleID == "" {
 		return errors.New("failed to record share: empty bundle ID")
 	}
-	return w.db.Update(func(tx *bolt.Tx) error {
+	return update(w.db, func(tx *bolt.Tx) error {
 		shares := tx.Bucket(bucketShares)
 		seq, err := shares.NextSequence()
 		if err != nil {
@@ -65,7 +65,7 @@ func (w *Wallet) RecordShare(s ShareRecord) error {
 // Shares lists the share records, oldest first.
 func (w *Wallet) Shares() ([]ShareRecord, error) {
 	var out []ShareRecord
-	err := w.db.View(func(tx *bolt.Tx) error {
+	err := view(w.db, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketShares).ForEach(func(k, v []byte) error {
 			plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindShare, string(k)), v)
 			if err != nil {

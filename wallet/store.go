@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -81,7 +82,7 @@ func Open(path string, opts OpenOptions) (*Locked, error) {
 		return nil, err
 	}
 	l := &Locked{db: db, path: path, readOnly: opts.ReadOnly}
-	if err := db.View(func(tx *bolt.Tx) error {
+	if err := view(db, func(tx *bolt.Tx) error {
 		h, err := readHeader(tx)
 		l.hdr = h
 		return err
@@ -97,13 +98,22 @@ func openDB(path string, opts OpenOptions) (*bolt.DB, error) {
 	if timeout == 0 {
 		timeout = DefaultLockTimeout
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:  timeout,
-		ReadOnly: opts.ReadOnly,
-		// The freelist stays synced (bbolt's default): rebuilding it on open walks every
-		// page of the file, which would make memory and time grow with the scans stored.
+	var db *bolt.DB
+	err := guarded(filepath.Base(path), func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{
+			Timeout:  timeout,
+			ReadOnly: opts.ReadOnly,
+			// The freelist stays synced (bbolt's default): rebuilding it on open walks every
+			// page of the file, which would make memory and time grow with the scans stored.
+		})
+		return err
 	})
 	if err != nil {
+		var corrupt *CorruptError
+		if errors.As(err, &corrupt) {
+			return nil, err
+		}
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, ErrWalletInUse
 		}
@@ -114,6 +124,31 @@ func openDB(path string, opts OpenOptions) (*bolt.DB, error) {
 		return nil, fmt.Errorf("failed to open wallet: %w", err)
 	}
 	return db, nil
+}
+
+// guarded runs fn with memory faults turned into panics and any panic turned into a
+// *CorruptError. bbolt reads its pages through unsafe pointers into the mapped file: on a
+// damaged file it can index out of range, follow a wild page ID or fault, and a damaged
+// wallet must say so, not crash (S9). SetPanicOnFault is per goroutine, so it is set around
+// fn only; bbolt's View and Update roll the transaction back while the panic passes through.
+func guarded(file string, fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = &CorruptError{Kind: "wallet file", ID: file, Err: fmt.Errorf("store fault: %v", r)}
+		}
+	}()
+	return fn()
+}
+
+// view and update are db.View and db.Update under guarded: every transaction of the wallet
+// goes through one of them (or, for streamed reads, through guarded directly).
+func view(db *bolt.DB, fn func(*bolt.Tx) error) error {
+	return guarded(filepath.Base(db.Path()), func() error { return db.View(fn) })
+}
+
+func update(db *bolt.DB, fn func(*bolt.Tx) error) error {
+	return guarded(filepath.Base(db.Path()), func() error { return db.Update(fn) })
 }
 
 func readHeader(tx *bolt.Tx) (header, error) {

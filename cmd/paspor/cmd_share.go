@@ -197,7 +197,8 @@ func parseTTL(s string) (time.Duration, error) {
 	var err error
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		var n int
-		if _, err = fmt.Sscanf(days, "%d", &n); err == nil && fmt.Sprint(n) == days {
+		// n is bounded before multiplying: a huge count would wrap around to a short TTL.
+		if _, err = fmt.Sscanf(days, "%d", &n); err == nil && fmt.Sprint(n) == days && n > 0 && n <= 5*365 {
 			d = time.Duration(n) * 24 * time.Hour
 		} else {
 			err = errors.New("bad days")

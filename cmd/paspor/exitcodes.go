@@ -84,8 +84,7 @@ func describeError(err error) *userError {
 		return &userError{msg: "unlock failed: " + lower(err.Error()), code: exitUnlockFailed,
 			hints: []string{"reinstall the device secret from your recovery code with: paspor recover"}}
 	case errors.Is(err, wallet.ErrFactorUnavailable):
-		return &userError{msg: lower(err.Error()), code: exitFactorUnavail,
-			hints: []string{"unlock the OS keyring (Secret Service) and try again, or use a key file: paspor recover --factor-file FILE"}}
+		return &userError{msg: lower(err.Error()), code: exitFactorUnavail, hints: factorUnavailableHints(err)}
 	case errors.Is(err, wallet.ErrWalletInUse):
 		return &userError{msg: "wallet is in use", code: exitWalletInUse,
 			hints: []string{"another paspor process has it open; try again when it has finished"}}
@@ -103,6 +102,25 @@ func describeError(err error) *userError {
 		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected}
 	}
 	return &userError{msg: lower(err.Error()), code: exitError}
+}
+
+// factorUnavailableHints says what to do about a keyring that could not be used: the remedy
+// depends on the fault, and a key file is always the way around it.
+func factorUnavailableHints(err error) []string {
+	var first string
+	switch {
+	case errors.Is(err, wallet.ErrNoSessionBus):
+		first = "the OS keyring is reached through the D-Bus session bus: run paspor in a desktop session, or set DBUS_SESSION_BUS_ADDRESS to a running bus"
+	case errors.Is(err, wallet.ErrNoSecretService):
+		first = "start a Secret Service on this bus (gnome-keyring-daemon --start --components=secrets, or KeePassXC with its Secret Service integration)"
+	case errors.Is(err, wallet.ErrKeyringLocked):
+		first = "unlock the keyring (log in to the desktop session, or open it in seahorse) and try again"
+	case errors.Is(err, wallet.ErrKeyringTimeout):
+		first = "the keyring may be waiting for an unlock prompt nobody can see: unlock it and try again"
+	default:
+		first = "check that the OS keyring (Secret Service) is running and unlocked, and try again"
+	}
+	return []string{first, "a key file needs no keyring: paspor init --factor-file FILE for a new wallet, paspor recover --factor-file FILE for an existing one"}
 }
 
 // lower makes a library message fit the message rules: lowercase initial, no final period.

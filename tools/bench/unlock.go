@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet"
+)
+
+// cheapKDF is what `paspor init --kdf-memory 8 --kdf-iterations 1` stores: the defaults
+// with less memory and one pass, still four lanes.
+func cheapKDF() crypto.KDFParams {
+	p := crypto.DefaultKDFParams()
+	p.MemoryKiB, p.Iterations = 8*1024, 1
+	return p
+}
+
+// timeKDF runs crypto.DeriveKEK in this process n times: the part of every unlock that is
+// the KDF and nothing else.
+func timeKDF(p crypto.KDFParams, n int) ([]time.Duration, error) {
+	pass, device, salt := []byte(benchPassphrase), make([]byte, crypto.DeviceSecretSize), make([]byte, crypto.SaltSize)
+	var ds []time.Duration
+	for range n {
+		start := time.Now()
+		if _, err := crypto.DeriveKEK(pass, device, salt, "bench-wallet", p); err != nil {
+			return nil, err
+		}
+		ds = append(ds, time.Since(start))
+	}
+	return ds, nil
+}
+
+// kdfRows reports the KDF alone at the default and the cheap setting the other figures use.
+func (b *bench) kdfRows(context.Context) ([]row, error) {
+	var rows []row
+	for _, k := range []struct {
+		name string
+		p    crypto.KDFParams
+	}{{"default", crypto.DefaultKDFParams()}, {"cheap", cheapKDF()}} {
+		ds, err := timeKDF(k.p, b.cfg.shortRuns())
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(b.log, "bench: KDF %s: median %s\n", k.name, ms(median(ds)))
+		if k.name == "cheap" {
+			b.kdfCheap = median(ds)
+		}
+		rows = append(rows, infoRow(fmt.Sprintf("KDF %s (Argon2id %d MiB, t=%d, p=%d)", k.name,
+			k.p.MemoryKiB/1024, k.p.Iterations, k.p.Parallelism), ms(median(ds))))
+	}
+	return rows, nil
+}
+
+// unlockRows: a process that starts and exits (exit-codes), unlock of an empty wallet
+// (info), and list of 1,000 documents, each minus the cheap KDF measured in-process.
+func (b *bench) unlockRows(ctx context.Context) ([]row, error) {
+	kdf := b.kdfCheap // kdfRows ran first
+	empty, err := b.newWallet(ctx, "empty")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(empty.dir)
+	n := int(b.cfg.scaled(1000, 2))
+	full, err := b.walletWithDocuments(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(full.dir)
+	runs := b.cfg.shortRuns()
+	timed := func(name string, w *walletDir, args ...string) (time.Duration, error) {
+		ds, err := b.repeat(name, runs, side{cmd: func(int) *exec.Cmd { return w.cmd(ctx, b.paspor, args...) }})
+		if err != nil {
+			return 0, err
+		}
+		return median(ds), nil
+	}
+	start, err := timed("start", empty, "exit-codes")
+	if err != nil {
+		return nil, err
+	}
+	info, err := timed("info", empty, "info")
+	if err != nil {
+		return nil, err
+	}
+	list, err := timed("list", full, "list")
+	if err != nil {
+		return nil, err
+	}
+	return []row{
+		infoRow("process start and exit (exit-codes, no wallet)", ms(start)),
+		beyondKDFRow("unlock an empty wallet (info)", info, kdf, 20*time.Millisecond),
+		beyondKDFRow(fmt.Sprintf("list %d documents", n), list, kdf, 100*time.Millisecond),
+	}, nil
+}
+
+// walletWithDocuments fills a cheap-KDF wallet through the library, in one process: making
+// 1,000 documents with 1,000 CLI runs would cost a minute and measure nothing.
+func (b *bench) walletWithDocuments(ctx context.Context, n int) (*walletDir, error) {
+	w, err := b.newWallet(ctx, "list")
+	if err != nil {
+		return nil, err
+	}
+	l, err := wallet.Open(filepath.Join(w.dir, "wallet.db"), wallet.OpenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	wl, err := l.Unlock(ctx, []byte(benchPassphrase), wallet.FileFactor{Path: filepath.Join(w.dir, "device.key")})
+	if err != nil {
+		return nil, err // Unlock closed l
+	}
+	defer wl.Close()
+	for i := range n {
+		fields := map[string]string{"document_no": fmt.Sprintf("C%08d", i), "expiry_date": "2031-05-01", "issuing_country": "DE"}
+		if _, err := wl.Add("passport", fmt.Sprintf("passport %d", i), fields, nil, wallet.AddOptions{}); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
