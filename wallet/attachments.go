@@ -169,9 +169,17 @@ func (w *Wallet) writeAttachment(r io.Reader, maxSize int64, role string) (Attac
 	if err != nil {
 		return a, err
 	}
-	h := sha256.New()
+	h := newAsyncHash(sha256.New())
+	sum := func() []byte {
+		if h == nil {
+			return nil
+		}
+		defer func() { h = nil }()
+		return h.Sum()
+	}
+	defer sum()
 	src := io.LimitReader(io.MultiReader(bytes.NewReader(head), r), maxSize+1)
-	if a.Size, err = io.Copy(io.MultiWriter(enc, h), src); err != nil {
+	if a.Size, err = copyBuffered(io.MultiWriter(h, enc), src); err != nil {
 		return a, fmt.Errorf("failed to store %s: %w", role, err)
 	}
 	if a.Size > maxSize {
@@ -183,7 +191,7 @@ func (w *Wallet) writeAttachment(r io.Reader, maxSize int64, role string) (Attac
 	if err := bw.Close(); err != nil {
 		return a, err
 	}
-	a.SHA256 = hex.EncodeToString(h.Sum(nil))
+	a.SHA256 = hex.EncodeToString(sum())
 	ok = true
 	return a, nil
 }
@@ -268,6 +276,18 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 // OpenAttachment streams an attachment's content. The stream is authenticated chunk by chunk
 // (S3) and its size and SHA-256 are checked at the end; a mismatch is a read error.
 func (w *Wallet) OpenAttachment(d *Document, role string) (io.ReadCloser, *Attachment, error) {
+	return w.openAttachment(d, role, true)
+}
+
+// OpenAttachmentUnhashed is OpenAttachment without the SHA-256 at the end, for a caller that
+// hashes the stream itself and compares it with Attachment.SHA256 (export.Write does): the
+// content is still authenticated chunk by chunk and its size checked, and one hash pass over
+// the scan is saved.
+func (w *Wallet) OpenAttachmentUnhashed(d *Document, role string) (io.ReadCloser, *Attachment, error) {
+	return w.openAttachment(d, role, false)
+}
+
+func (w *Wallet) openAttachment(d *Document, role string, hashed bool) (io.ReadCloser, *Attachment, error) {
 	ref, err := ParseRole(role)
 	if err != nil {
 		return nil, nil, err
@@ -285,7 +305,11 @@ func (w *Wallet) OpenAttachment(d *Document, role string) (io.ReadCloser, *Attac
 		br.Close()
 		return nil, nil, &CorruptError{Kind: "attachment", ID: d.ID + " " + a.Role, Err: err}
 	}
-	return &checkedReader{r: dec, closer: br, h: sha256.New(), want: *a, doc: d.ID}, a, nil
+	c := &checkedReader{r: dec, closer: br, want: *a, doc: d.ID}
+	if hashed {
+		c.h = sha256.New()
+	}
+	return c, a, nil
 }
 
 type checkedReader struct {
@@ -299,14 +323,16 @@ type checkedReader struct {
 
 func (c *checkedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.h.Write(p[:n])
+	if c.h != nil {
+		c.h.Write(p[:n])
+	}
 	c.n += int64(n)
 	if c.n > c.want.Size {
 		return n, c.corrupt(errors.New("longer than recorded"))
 	}
 	if errors.Is(err, io.EOF) {
 		sum, _ := hex.DecodeString(c.want.SHA256)
-		if c.n != c.want.Size || subtle.ConstantTimeCompare(sum, c.h.Sum(nil)) != 1 {
+		if c.n != c.want.Size || (c.h != nil && subtle.ConstantTimeCompare(sum, c.h.Sum(nil)) != 1) {
 			return n, c.corrupt(errors.New("size or hash differs from the record"))
 		}
 	} else if err != nil {

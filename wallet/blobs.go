@@ -36,13 +36,32 @@ var (
 
 var keyPending = []byte("pending")
 
-// blobWriter is an io.WriteCloser that appends age ciphertext to a blob's chunks.
+// blobWriter is an io.WriteCloser that appends age ciphertext to a blob's chunks. While one
+// segment commits (bbolt copies it into pages, writes and fsyncs them) in the background,
+// the next one fills: encryption and hashing overlap the disk's sync latency. Two segments of
+// buffers are all it ever holds.
 type blobWriter struct {
-	db      *bolt.DB
-	id      []byte
-	bufs    [][]byte // one per chunk of a segment
-	n       int      // chunks filled in the current segment
-	segment uint32
+	db       *bolt.DB
+	id       []byte
+	fill     *segment   // being filled
+	spare    *segment   // free for the next fill; nil while committing
+	inflight chan error // result of the segment committing in the background, or nil
+	next     uint32     // index of the next segment to commit
+}
+
+// segment is one transaction's worth of chunks.
+type segment struct {
+	bufs  [][]byte // one per chunk
+	n     int      // chunks filled
+	index uint32
+}
+
+func newSegment() *segment {
+	s := &segment{bufs: make([][]byte, testOnlySegmentChunks)}
+	for i := range s.bufs {
+		s.bufs[i] = make([]byte, 0, testOnlyChunkSize)
+	}
+	return s
 }
 
 func newBlobID() []byte {
@@ -68,23 +87,20 @@ func createBlob(db *bolt.DB) (*blobWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to create attachment: %w", err)
 	}
-	bw := &blobWriter{db: db, id: id, bufs: make([][]byte, testOnlySegmentChunks)}
-	for i := range bw.bufs {
-		bw.bufs[i] = make([]byte, 0, testOnlyChunkSize)
-	}
-	return bw, nil
+	return &blobWriter{db: db, id: id, fill: newSegment()}, nil
 }
 
 func (bw *blobWriter) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
-		buf := &bw.bufs[bw.n]
+		seg := bw.fill
+		buf := &seg.bufs[seg.n]
 		k := min(cap(*buf)-len(*buf), len(p))
 		*buf = append(*buf, p[:k]...)
 		p, written = p[k:], written+k
 		if len(*buf) == cap(*buf) {
-			bw.n++
-			if bw.n == len(bw.bufs) {
+			seg.n++
+			if seg.n == len(seg.bufs) {
 				if err := bw.flush(); err != nil {
 					return written, err
 				}
@@ -94,30 +110,67 @@ func (bw *blobWriter) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// Close writes the last, partial segment.
+// Close writes the last, partial segment and waits until every segment is committed.
 func (bw *blobWriter) Close() error {
-	if bw.n < len(bw.bufs) && len(bw.bufs[bw.n]) > 0 {
-		bw.n++
+	seg := bw.fill
+	if seg.n < len(seg.bufs) && len(seg.bufs[seg.n]) > 0 {
+		seg.n++
 	}
-	if bw.n == 0 {
-		return nil
+	if seg.n > 0 {
+		if err := bw.flush(); err != nil {
+			return err
+		}
 	}
-	return bw.flush()
+	return bw.wait()
 }
 
+// flush hands the filled segment to a background commit, after the previous one finished.
 func (bw *blobWriter) flush() error {
+	if err := bw.wait(); err != nil {
+		return err
+	}
+	seg := bw.fill
+	seg.index = bw.next
+	bw.next++
+	bw.inflight = make(chan error, 1)
+	go func(done chan<- error) { done <- bw.commit(seg) }(bw.inflight)
+	if bw.fill = bw.spare; bw.fill == nil {
+		bw.fill = newSegment()
+	}
+	bw.spare = seg
+	return nil
+}
+
+// wait returns the result of the commit in flight, if any. After it, the spare segment's
+// buffers are free: bbolt copied the values into its pages at commit.
+func (bw *blobWriter) wait() error {
+	if bw.inflight == nil {
+		return nil
+	}
+	err := <-bw.inflight
+	bw.inflight = nil
+	if seg := bw.spare; seg != nil {
+		for i := 0; i < seg.n; i++ {
+			seg.bufs[i] = seg.bufs[i][:0]
+		}
+		seg.n = 0
+	}
+	return err
+}
+
+func (bw *blobWriter) commit(s *segment) error {
 	err := update(bw.db, func(tx *bolt.Tx) error {
 		blob := tx.Bucket(bucketBlobs).Bucket(bw.id)
 		if blob == nil {
 			return errors.New("attachment bucket vanished")
 		}
-		seg, err := blob.CreateBucket(u32key(bw.segment))
+		seg, err := blob.CreateBucket(u32key(s.index))
 		if err != nil {
 			return err
 		}
 		seg.FillPercent = 1 // append-only: pack pages full
-		for i := 0; i < bw.n; i++ {
-			if err := seg.Put(u32key(uint32(i)), bw.bufs[i]); err != nil {
+		for i := 0; i < s.n; i++ {
+			if err := seg.Put(u32key(uint32(i)), s.bufs[i]); err != nil {
 				return err
 			}
 		}
@@ -126,18 +179,13 @@ func (bw *blobWriter) flush() error {
 	if err != nil {
 		return fmt.Errorf("failed to write attachment chunks: %w", err)
 	}
-	// bbolt copied the values into its pages at commit, so the buffers are free again.
-	for i := 0; i < bw.n; i++ {
-		bw.bufs[i] = bw.bufs[i][:0]
-	}
-	bw.n = 0
-	bw.segment++
 	return nil
 }
 
 // abort removes a blob whose writing failed; if even that fails, it stays pending and the
 // next writer collects it.
 func (bw *blobWriter) abort() {
+	_ = bw.wait() // a commit still in flight would otherwise land after the delete
 	_ = update(bw.db, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketBlobs).DeleteBucket(bw.id)
 	})

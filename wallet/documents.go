@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -85,21 +88,32 @@ func (w *Wallet) openDocument(id string, sealed []byte) (*Document, error) {
 
 // List returns every document, or those of one type, ordered by type, then creation time.
 func (w *Wallet) List(docType string) ([]*Document, error) {
-	var docs []*Document
+	type sealed struct {
+		id   string
+		data []byte
+	}
+	var records []sealed
 	err := view(w.db, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDocuments).ForEach(func(k, v []byte) error {
-			d, err := w.openDocument(string(k), v)
-			if err != nil {
-				return err
-			}
-			if docType == "" || d.Type == docType {
-				docs = append(docs, d)
-			}
+			records = append(records, sealed{string(k), clone(v)})
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Opening a record is CPU work (age's stream reader, JSON): spread it over the cores.
+	all := make([]*Document, len(records))
+	errs := make([]error, len(records))
+	parallel(len(records), func(i int) { all[i], errs[i] = w.openDocument(records[i].id, records[i].data) })
+	var docs []*Document
+	for i, d := range all {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if docType == "" || d.Type == docType {
+			docs = append(docs, d)
+		}
 	}
 	order := map[string]int{}
 	for i, t := range TypeNames() {
@@ -280,4 +294,21 @@ func normalizeLabel(s string) (string, error) {
 		}
 	}
 	return s, nil
+}
+
+// parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines and waits for all of them.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -110,6 +110,15 @@ func TestInitUnlockRoundTrip(t *testing.T) {
 	if err != nil || !bytes.Equal(content, scan) {
 		t.Fatalf("attachment differs (err %v)", err)
 	}
+	r, _, err := w.OpenAttachmentUnhashed(got, "front_side")
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, err = io.ReadAll(r)
+	r.Close()
+	if err != nil || !bytes.Equal(content, scan) {
+		t.Fatalf("unhashed stream differs (err %v)", err)
+	}
 	for _, mode := range []os.FileMode{0o600} {
 		st, _ := os.Stat(tw.path)
 		if st.Mode().Perm() != mode {
