@@ -55,10 +55,6 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	if _, err := os.Lstat(path); err == nil {
 		return nil, "", fmt.Errorf("%w at %s", ErrAlreadyExists, path)
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, "", fmt.Errorf("failed to create wallet folder: %w", err)
-	}
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -88,7 +84,7 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	if err := opts.Factor.Create(ctx, h.WalletID, device); err != nil {
 		return nil, "", err
 	}
-	if err := createFile(path, h); err != nil {
+	if err := createInFolder(path, h); err != nil {
 		_ = opts.Factor.Delete(context.WithoutCancel(ctx), h.WalletID)
 		return nil, "", err
 	}
@@ -99,6 +95,23 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	w := &Wallet{db: db, path: path, hdr: h, secrets: secrets,
 		passphrase: clone(passphrase), device: device, factor: opts.Factor}
 	return w, code, nil
+}
+
+// createInFolder creates the wallet's folder (0700) if needed and the file in it; a folder
+// it created is removed again when the file could not be made, so a failed init leaves nothing.
+func createInFolder(path string, h header) error {
+	dir := filepath.Dir(path)
+	_, statErr := os.Stat(dir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("failed to create wallet folder: %w", err)
+	}
+	if err := createFile(path, h); err != nil {
+		if os.IsNotExist(statErr) {
+			os.Remove(dir)
+		}
+		return err
+	}
+	return nil
 }
 
 func createFile(path string, h header) error {

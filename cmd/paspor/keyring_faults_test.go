@@ -117,11 +117,17 @@ func checkFault(t *testing.T, r faultResult, code int, want string) {
 	}
 }
 
-// checkNothingCreated asserts a failed init left no wallet, not even a temporary file.
+// checkNothingCreated asserts a failed init left no wallet, not even a temporary file, and
+// no wallet folder it had to create.
 func checkNothingCreated(t *testing.T, walletPath string) {
 	t.Helper()
 	if _, err := os.Lstat(walletPath); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("init failed but %s exists (%v)", walletPath, err)
+	}
+	if filepath.Base(filepath.Dir(walletPath)) == "w" { // a folder init had to create
+		if _, err := os.Lstat(filepath.Dir(walletPath)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("init failed but left its folder %s", filepath.Dir(walletPath))
+		}
 	}
 	entries, _ := os.ReadDir(filepath.Dir(walletPath))
 	for _, e := range entries {
