@@ -24,6 +24,9 @@ type config struct {
 }
 
 func main() {
+	if os.Getenv(envColdKDF) == "1" {
+		os.Exit(coldKDFChild())
+	}
 	var c config
 	flag.IntVar(&c.runs, "runs", 5, "timed runs of each side per comparison (at least 5 for the report)")
 	flag.IntVar(&c.openRuns, "open-runs", 3, "timed runs of each side for the bundle-open comparison")

@@ -103,12 +103,14 @@ alternately (which goes first swaps every run) and reports the median of %d runs
 open, whose stock side costs a dozen processes per bundle). Every timed run starts after an
 untimed sync(2). Wallets use the cheap KDF (`+"`init --kdf-memory 8 --kdf-iterations 1`"+`,
 passphrase in PASPOR_PASSPHRASE, device secret in a key file) so the KDF does not hide the
-rest; the KDF rows give its cost alone, timed in-process with crypto.DeriveKEK. Scans are
+rest; the KDF rows give its cost alone, timed with crypto.DeriveKEK in-process (warm heap)
+and once in a fresh process (cold: Argon2id's memory is touched for the first time, as in
+every paspor command). Scans are
 random bytes behind a PDF header. add and share end durable on both sides: paspor fsyncs
 (every 8 MiB segment commit; the bundle before it is linked into place), the anchors end with
 sync. add gets a fresh wallet each run. open writes every bundle out (-o) on both sides, on %d
 parallel jobs each (paspor --jobs, xargs -P with 25 bundles per shell); its bundles are made
 once with paspor share. "Beyond the KDF" is the command's wall time (process start included)
-minus the in-process KDF time. Peak RSS is the process's own VmHWM, written by a binary linked
+minus the cold KDF time. Peak RSS is the process's own VmHWM, written by a binary linked
 with -X main.testOnlyPeakRSSFile, one run each on one 512 MiB scan.`, c.runs, c.openRuns, c.jobs)
 }
