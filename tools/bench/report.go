@@ -108,7 +108,9 @@ and once in a fresh process (cold: Argon2id's memory is touched for the first ti
 every paspor command). Scans are
 random bytes behind a PDF header. add and share end durable on both sides: paspor fsyncs
 (every 8 MiB segment commit; the bundle before it is linked into place), the anchors end with
-sync. add gets a fresh wallet each run. open writes every bundle out (-o) on both sides, on %d
+sync. add gets a fresh wallet each run. open writes every bundle out (-o) on both sides, into
+a fresh folder per run (all removed after the last run: deleting thousands of files between
+runs slows ext4's inode allocation for the next run, whichever side it is), on %d
 parallel jobs each (paspor --jobs, xargs -P with 25 bundles per shell); its bundles are made
 once with paspor share. "Beyond the KDF" is the command's wall time (process start included)
 minus the cold KDF time. Peak RSS is the process's own VmHWM, written by a binary linked
