@@ -235,18 +235,11 @@ func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (
 
 // Detach removes one attachment; later entries of a list role move up (file/3 becomes file/2).
 func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
-	if err := w.writable(); err != nil {
-		return nil, err
-	}
 	ref, err := ParseRole(role)
 	if err != nil {
 		return nil, err
 	}
-	var d *Document
-	err = update(w.db, func(tx *bolt.Tx) error {
-		if d, err = w.getTx(tx, idOrPrefix); err != nil {
-			return err
-		}
+	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) error {
 		old, err := d.Attachment(ref.String())
 		if err != nil {
 			return err
@@ -267,10 +260,6 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 		d.UpdatedAt = time.Now().UTC()
 		return w.putDocument(tx, d, nil, []string{drop})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 // OpenAttachment streams an attachment's content. The stream is authenticated chunk by chunk

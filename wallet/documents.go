@@ -214,15 +214,7 @@ func (w *Wallet) putDocument(tx *bolt.Tx, d *Document, newBlobs, dropBlobs []str
 // Edit changes fields and the label of a document. set values are validated; unset names
 // must be optional fields; the result must still have every required field.
 func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, label *string) (*Document, error) {
-	if err := w.writable(); err != nil {
-		return nil, err
-	}
-	var d *Document
-	err := update(w.db, func(tx *bolt.Tx) error {
-		var err error
-		if d, err = w.getTx(tx, idOrPrefix); err != nil {
-			return err
-		}
+	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) error {
 		spec, err := LookupType(d.Type)
 		if err != nil {
 			return &CorruptError{Kind: "document", ID: d.ID, Err: err}
@@ -251,14 +243,11 @@ func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, 
 		d.UpdatedAt = time.Now().UTC()
 		return w.putDocument(tx, d, nil, nil)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
-// Remove deletes a document and its attachments in one transaction.
-func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
+// changeDocument loads a document inside one write transaction and lets change modify or
+// delete it there, so that the record read is the record changed.
+func (w *Wallet) changeDocument(idOrPrefix string, change func(tx *bolt.Tx, d *Document) error) (*Document, error) {
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
@@ -268,6 +257,17 @@ func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
 		if d, err = w.getTx(tx, idOrPrefix); err != nil {
 			return err
 		}
+		return change(tx, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Remove deletes a document and its attachments in one transaction.
+func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
+	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) error {
 		for _, a := range d.Attachments {
 			if err := deleteBlob(tx, a.BlobID); err != nil {
 				return err
@@ -275,10 +275,6 @@ func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
 		}
 		return tx.Bucket(bucketDocuments).Delete([]byte(d.ID))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
 }
 
 const maxLabelRunes = 64
