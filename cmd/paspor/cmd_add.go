@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -152,7 +153,10 @@ func promptFields(g *globals, spec *wallet.TypeSpec) (map[string]string, error) 
 			mark = " (required)"
 		}
 		fmt.Fprintf(g.stderr, "%s%s: ", f.Name, mark)
-		line, err := in.ReadString('\n')
+		line, err := readLine(g.ctx, in)
+		if errors.Is(err, errInterrupted) {
+			return nil, err
+		}
 		if err != nil && line == "" {
 			return nil, fmt.Errorf("failed to read %s: %w", f.Name, err)
 		}
@@ -173,9 +177,14 @@ func openScan(g *globals, path string) (io.Reader, io.Closer, error) {
 		return nil, nil, fmt.Errorf("failed to open %s: %w", path, err)
 	}
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil || st.IsDir() {
 		f.Close()
-		return nil, nil, errorWithHint(exitInvalidInput, fmt.Sprintf("%s is not a regular file", path))
+		return nil, nil, errorWithHint(exitInvalidInput, fmt.Sprintf("%s is a folder, not a file", path))
 	}
-	return withProgress(g, f, st.Size(), "storing "+st.Name()), f, nil
+	// Pipes are fine (--file <(gpg -d scan.pdf.gpg)): the size cap still applies as they stream.
+	size := st.Size()
+	if !st.Mode().IsRegular() {
+		size = 0 // unknown: no progress bar
+	}
+	return withProgress(g, interruptible(g.ctx, f), size, "storing "+st.Name()), f, nil
 }

@@ -57,7 +57,7 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 		return err
 	}
 	defer r.Close()
-	src := withProgress(g, r, a.Size, "reading "+a.Role)
+	src := withProgress(g, interruptible(ctx, r), a.Size, "reading "+a.Role)
 	if opts.output == "" {
 		_, err = io.Copy(g.stdout, src)
 		return err

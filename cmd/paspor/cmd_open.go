@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -146,9 +145,9 @@ func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptio
 		return s
 	}
 	defer f.Close()
-	var src io.Reader = f
+	src := interruptible(ctx, f)
 	if st, err := f.Stat(); err == nil && progress {
-		src = withProgress(g, f, st.Size(), "checking "+filepath.Base(path))
+		src = withProgress(g, src, st.Size(), "checking "+filepath.Base(path))
 	}
 	res, err := export.Open(src, opts)
 	if err != nil {

@@ -40,7 +40,7 @@ func runPassphrase(ctx context.Context, g *globals, opts passphraseOptions) erro
 	if path != "" {
 		newPass, err = readSecretFile(g, path, "new passphrase")
 	} else {
-		newPass, err = promptSecret("New passphrase: ", true, "no new passphrase given and no terminal to ask on",
+		newPass, err = promptSecret(ctx, "New passphrase: ", true, "no new passphrase given and no terminal to ask on",
 			"pass --new-passphrase-file FILE or set PASPOR_NEW_PASSPHRASE_FILE")
 	}
 	if err != nil {

@@ -36,7 +36,7 @@ func runRecover(ctx context.Context, g *globals, opts recoverOptions) error {
 	if opts.codeFile != "" {
 		code, err = readSecretFile(g, opts.codeFile, "recovery code")
 	} else {
-		code, err = promptSecret("Recovery code: ", false, "no recovery code given and no terminal to ask on",
+		code, err = promptSecret(ctx, "Recovery code: ", false, "no recovery code given and no terminal to ask on",
 			"pass --recovery-code-file FILE (- for stdin)")
 	}
 	if err != nil {

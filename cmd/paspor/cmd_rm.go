@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -40,7 +41,10 @@ func runRm(ctx context.Context, g *globals, id string, opts rmOptions) error {
 	}
 	if !opts.yes {
 		fmt.Fprintf(g.stderr, "Delete %s %s and its %d scan(s)? [y/N] ", d.Type, d.ID, len(d.Attachments))
-		line, _ := bufio.NewReader(g.stdin).ReadString('\n')
+		line, err := readLine(ctx, bufio.NewReader(g.stdin))
+		if errors.Is(err, errInterrupted) {
+			return err
+		}
 		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 			return errorWithHint(exitError, "not deleted")
 		}

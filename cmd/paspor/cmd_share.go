@@ -112,7 +112,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 		if err != nil {
 			return nil, err
 		}
-		return readCloser{withProgress(g, r, file.Size, "sharing "+file.Role), r}, nil
+		return readCloser{withProgress(g, interruptible(ctx, r), file.Size, "sharing "+file.Role), r}, nil
 	}
 	var m *export.Manifest
 	err = writeFileAtomicFunc(opts.output, func(out io.Writer) error {

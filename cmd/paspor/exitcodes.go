@@ -12,17 +12,18 @@ import (
 // Exit codes are part of paspor's interface: fixed, documented, never renumbered.
 const (
 	exitOK             = 0
-	exitError          = 1  // anything else: I/O, internal
-	exitUsage          = 2  // bad flags or arguments
-	exitNotInitialized = 3  // no wallet at the path
-	exitUnlockFailed   = 4  // wrong passphrase or second factor, or the second factor is missing
-	exitFactorUnavail  = 5  // the keyring could not be reached or did not answer in time
-	exitWalletInUse    = 6  // another process holds the wallet lock
-	exitNotFound       = 7  // no such document, attachment or file
-	exitInvalidInput   = 8  // input failed validation
-	exitRejected       = 9  // a bundle failed a check (paspor open)
-	exitExists         = 10 // init or keygen would overwrite something
-	exitCorrupt        = 11 // the wallet is damaged or was tampered with
+	exitError          = 1   // anything else: I/O, internal
+	exitUsage          = 2   // bad flags or arguments
+	exitNotInitialized = 3   // no wallet at the path
+	exitUnlockFailed   = 4   // wrong passphrase or second factor, or the second factor is missing
+	exitFactorUnavail  = 5   // the keyring could not be reached or did not answer in time
+	exitWalletInUse    = 6   // another process holds the wallet lock
+	exitNotFound       = 7   // no such document, attachment or file
+	exitInvalidInput   = 8   // input failed validation
+	exitRejected       = 9   // a bundle failed a check (paspor open)
+	exitExists         = 10  // init or keygen would overwrite something
+	exitCorrupt        = 11  // the wallet is damaged or was tampered with
+	exitInterrupted    = 130 // stopped by Ctrl-C (128 + SIGINT, as shells report it)
 )
 
 type exitCodeInfo struct {
@@ -44,6 +45,7 @@ var exitCodeTable = []exitCodeInfo{
 	{exitRejected, "bundle_rejected", "a bundle failed a check; nothing was written for it"},
 	{exitExists, "exists", "the wallet or file already exists; nothing was overwritten"},
 	{exitCorrupt, "corrupt", "the wallet is damaged or was tampered with"},
+	{exitInterrupted, "interrupted", "stopped by Ctrl-C; nothing half-written is left"},
 }
 
 // exitCodesHelp is the EXIT STATUS section of the root command's help.
@@ -71,6 +73,8 @@ func describeError(err error) *userError {
 		rej *export.RejectedError
 	)
 	switch {
+	case isInterrupted(err):
+		return errInterrupted
 	case errors.Is(err, wallet.ErrNotInitialized):
 		return &userError{msg: "no wallet here", code: exitNotInitialized,
 			hints: []string{"create one with: paspor init (or point --wallet / PASPOR_WALLET at yours)"}}

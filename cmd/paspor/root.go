@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -20,10 +21,11 @@ type globals struct {
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	ctx            context.Context // cancelled by Ctrl-C; prompts and long copies watch it
 }
 
 func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *globals {
-	return &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	return &globals{stdin: stdin, stdout: stdout, stderr: stderr, ctx: context.Background()}
 }
 
 func (g *globals) AddFlags(f *pflag.FlagSet) {

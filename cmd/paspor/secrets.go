@@ -64,12 +64,12 @@ func (g *globals) passphrase(prompt string, confirm bool) ([]byte, error) {
 	if p := os.Getenv("PASPOR_PASSPHRASE"); p != "" {
 		return []byte(p), nil
 	}
-	return promptSecret(prompt, confirm, "no passphrase given and no terminal to ask on",
+	return promptSecret(g.ctx, prompt, confirm, "no passphrase given and no terminal to ask on",
 		"set PASPOR_PASSPHRASE_FILE or PASPOR_PASSPHRASE, or pass --passphrase-file FILE")
 }
 
 // promptSecret reads a secret from the controlling terminal without echo.
-func promptSecret(prompt string, confirm bool, noTTYMsg, noTTYHint string) ([]byte, error) {
+func promptSecret(ctx context.Context, prompt string, confirm bool, noTTYMsg, noTTYHint string) ([]byte, error) {
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil || !term.IsTerminal(int(tty.Fd())) {
 		if tty != nil {
@@ -80,8 +80,11 @@ func promptSecret(prompt string, confirm bool, noTTYMsg, noTTYHint string) ([]by
 	defer tty.Close()
 	read := func(p string) ([]byte, error) {
 		fmt.Fprint(tty, p)
-		b, err := term.ReadPassword(int(tty.Fd()))
+		b, err := readPassword(ctx, tty)
 		fmt.Fprintln(tty)
+		if errors.Is(err, errInterrupted) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("failed to read from the terminal: %w", err)
 		}

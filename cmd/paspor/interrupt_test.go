@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Ctrl-C (SIGINT) stops a command that is streaming a scan: it exits 130 ("interrupted"),
+// stores no document, leaves no temporary file, and the chunks it had written are collected
+// by the next writer. The scan comes through a FIFO, so the signal arrives while paspor is
+// certainly in the middle of the copy, without any timing guess.
+func TestInterruptDuringAdd(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildPaspor(t, dir)
+	env := append(os.Environ(), "PASPOR_WALLET="+filepath.Join(dir, "w", "wallet.db"),
+		"PASPOR_FACTOR_FILE="+filepath.Join(dir, "dev.key"), "PASPOR_PASSPHRASE=pw")
+	run := func(args ...string) (string, int) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return string(out), ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), 0
+	}
+	if out, code := run("init", "--kdf-memory", "8", "--kdf-iterations", "1"); code != 0 {
+		t.Fatalf("init: %d %s", code, out)
+	}
+	fifo := filepath.Join(dir, "scan.pdf")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "add", "bank_statement", "--file", fifo)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // blocks until paspor opens the FIFO
+	if err != nil {
+		t.Fatal(err)
+	}
+	// More than a segment (8 MiB), so chunks are committed before the signal.
+	chunk := make([]byte, 1<<20)
+	copy(chunk, "%PDF-1.7\n")
+	for range 12 {
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// paspor now waits for the next read to return; one more write lets it see the cancel.
+	_, _ = w.Write(chunk)
+	w.Close()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("paspor did not stop after SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitInterrupted, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "paspor: error: interrupted") {
+		t.Errorf("stderr %q does not say interrupted", stderr.String())
+	}
+	if out, _ := run("list", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("a document was stored after the interrupt: %s", out)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "w"))
+	for _, e := range entries {
+		if e.Name() != "wallet.db" {
+			t.Errorf("left behind in the wallet folder: %s", e.Name())
+		}
+	}
+}
