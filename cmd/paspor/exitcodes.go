@@ -53,7 +53,7 @@ func exitCodesHelp() string {
 	var b strings.Builder
 	b.WriteString("EXIT STATUS\n")
 	for _, e := range exitCodeTable {
-		fmt.Fprintf(&b, "  %2d  %-18s %s\n", e.Code, e.Name, e.Meaning)
+		fmt.Fprintf(&b, " %3d  %-19s %s\n", e.Code, e.Name, e.Meaning)
 	}
 	return b.String()
 }
