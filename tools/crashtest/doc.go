@@ -4,7 +4,10 @@
 // detach, rm, passphrase, factor rotate, share) as child processes on a throwaway wallet with
 // a cheap KDF, and kills most of them with SIGKILL after a random delay sized from how long
 // that command takes here, so that kills land during chunk writes, between chunk segments and
-// the document record, and during the key-slot rewrite.
+// the document record, and during the key-slot rewrite. Half of the factor-rotation kills are
+// timed instead from the moment the staged key file (<key file>.pending) appears, 0-1.5 ms
+// later, so that they land around the slot commit, between staging and promotion, which a
+// delay from the start rarely hits.
 //
 // After every kill, and after clean exits, it checks:
 //

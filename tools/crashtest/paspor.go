@@ -16,6 +16,9 @@ type call struct {
 	passFile   string        // "" means the model's current passphrase
 	factorFile string        // "" means the wallet's key file
 	killAfter  time.Duration // 0 means let it finish
+	// killOnFile, when set, starts the kill clock only once this file exists (an event of
+	// the command's own, such as the staged key file), so the kill lands in a chosen window.
+	killOnFile string
 }
 
 // result is how a run ended.
@@ -66,7 +69,7 @@ func (r *runner) paspor(c call) (result, error) {
 	if err := cmd.Start(); err != nil {
 		return result{}, fmt.Errorf("failed to start paspor: %w", err)
 	}
-	werr := waitOrKill(cmd, c.killAfter)
+	werr := waitOrKill(cmd, c.killAfter, c.killOnFile)
 	res := result{stdout: stdout.Bytes(), stderr: stderr.Bytes(), took: time.Since(start)}
 	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if !ok {
@@ -86,11 +89,24 @@ func (r *runner) paspor(c call) (result, error) {
 // waitOrKill waits for cmd, sending SIGKILL to that one child after killAfter (if set) unless
 // it has exited by then. Signalling an exited but unreaped child is harmless: the wait status
 // tells whether the kill is what ended it.
-func waitOrKill(cmd *exec.Cmd, killAfter time.Duration) error {
+func waitOrKill(cmd *exec.Cmd, killAfter time.Duration, onFile string) error {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	if killAfter == 0 {
 		return <-done
+	}
+	if onFile != "" {
+		poll := time.NewTicker(100 * time.Microsecond)
+		defer poll.Stop()
+		for seen := false; !seen; {
+			select {
+			case err := <-done:
+				return err
+			case <-poll.C:
+				_, err := os.Stat(onFile)
+				seen = err == nil
+			}
+		}
 	}
 	timer := time.NewTimer(killAfter)
 	defer timer.Stop()

@@ -29,9 +29,11 @@ type config struct {
 // fullReadEvery operations, and at the end, every attachment's content is read back.
 const (
 	killProbability = 0.92
-	calibrationRuns = 2
-	cleanCheckEvery = 4
-	fullReadEvery   = 50
+	// rotateEventShare of the rotate kills are timed from the staged key file's appearance.
+	rotateEventShare = 0.5
+	calibrationRuns  = 2
+	cleanCheckEvery  = 4
+	fullReadEvery    = 50
 )
 
 // runner holds the wallet's paths, the model and the counters.
@@ -165,7 +167,15 @@ func (r *runner) step(n int) error {
 	}()
 	ks := r.st.kinds[o.kind]
 	delay := r.killDelay(o, ks)
-	res, err := r.paspor(call{args: o.args, killAfter: delay})
+	c := call{args: o.args, killAfter: delay}
+	if o.kind == "rotate" && delay > 0 && r.rng.Float64() < rotateEventShare {
+		// Timed kills rarely land between the slot commit and the promotion (a few ms of a
+		// command that mostly starts up and runs the KDF): start the clock when the staged
+		// key file appears, and kill 0-1.5 ms later: staging to promotion takes about 2 ms here.
+		c.killOnFile = r.factorFile + ".pending"
+		c.killAfter = time.Duration(1+r.rng.IntN(1500)) * time.Microsecond
+	}
+	res, err := r.paspor(c)
 	if err != nil {
 		return fmt.Errorf("operation %d (%s): %w", n, o.kind, err)
 	}
