@@ -17,7 +17,7 @@ import (
 // certainly in the middle of the copy, without any timing guess.
 func TestInterruptDuringAdd(t *testing.T) {
 	dir := t.TempDir()
-	bin := buildPaspor(t, dir)
+	bin := buildPaspor(t)
 	env := append(os.Environ(), "PASPOR_WALLET="+filepath.Join(dir, "w", "wallet.db"),
 		"PASPOR_FACTOR_FILE="+filepath.Join(dir, "dev.key"), "PASPOR_PASSPHRASE=pw")
 	run := func(args ...string) (string, int) {
@@ -85,5 +85,43 @@ func TestInterruptDuringAdd(t *testing.T) {
 		if e.Name() != "wallet.db" {
 			t.Errorf("left behind in the wallet folder: %s", e.Name())
 		}
+	}
+}
+
+// README: a scan may come from a pipe (--file <(gpg -d scan.pdf.gpg)); it is stored whole
+// and comes back byte-identical.
+func TestAddFromPipe(t *testing.T) {
+	dir := t.TempDir()
+	bin := buildPaspor(t)
+	env := append(os.Environ(), "PASPOR_WALLET="+filepath.Join(dir, "wallet.db"),
+		"PASPOR_FACTOR_FILE="+filepath.Join(dir, "dev.key"), "PASPOR_PASSPHRASE=pw")
+	run := func(args ...string) string {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("paspor %s: %v", strings.Join(args, " "), err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	run("init", "--kdf-memory", "8", "--kdf-iterations", "1")
+	fifo := filepath.Join(dir, "scan.pdf")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scan := bytes.Repeat([]byte("%PDF-1.7\n0123456789\n"), 200_000) // 4 MiB
+	go func() {
+		w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+		if err == nil {
+			w.Write(scan)
+			w.Close()
+		}
+	}()
+	id := run("add", "bank_statement", "--file", fifo)
+	out := filepath.Join(dir, "out.pdf")
+	run("get", id, "file/1", "-o", out)
+	got, err := os.ReadFile(out)
+	if err != nil || !bytes.Equal(got, scan) {
+		t.Fatalf("scan from a pipe came back different (err %v, %d bytes)", err, len(got))
 	}
 }

@@ -40,12 +40,7 @@ type faultEnv struct {
 func newFaultEnv(t *testing.T, mark string, inherit ...string) *faultEnv {
 	t.Helper()
 	dir := t.TempDir()
-	fe := &faultEnv{bin: filepath.Join(dir, "paspor"), dir: dir}
-	build := exec.Command("go", "build", "-o", fe.bin, ".")
-	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	fe := &faultEnv{bin: buildPaspor(t), dir: dir}
 	home, run := filepath.Join(dir, "home"), filepath.Join(dir, "run")
 	for _, d := range []string{home, run} {
 		if err := os.Mkdir(d, 0o700); err != nil {

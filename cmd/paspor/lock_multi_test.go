@@ -42,7 +42,7 @@ type lockRun struct {
 // (issue 4, item 3; S10).
 func TestLockManyWriters(t *testing.T) {
 	dir := t.TempDir()
-	bin := buildPaspor(t, dir)
+	bin := buildPaspor(t)
 	walletPath := filepath.Join(dir, "w", "wallet.db")
 	env := append(os.Environ(), "PASPOR_WALLET="+walletPath, "PASPOR_FACTOR_FILE="+filepath.Join(dir, "dev.key"),
 		"PASPOR_PASSPHRASE=pw", "NO_COLOR=1", "GOMEMLIMIT=")
@@ -243,16 +243,4 @@ func runPaspor(bin string, env []string, args ...string) lockRun {
 		r.code, r.stderr = -1, err.Error()
 	}
 	return r
-}
-
-// buildPaspor builds the real binary, as users run it (no -race: the processes are the subject).
-func buildPaspor(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "paspor")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }

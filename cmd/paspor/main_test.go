@@ -9,7 +9,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"paspor": func() { os.Exit(main1()) }})
+	testscript.Main(cleanupM{m}, map[string]func(){"paspor": func() { os.Exit(main1()) }})
 }
 
 // scriptSetup gives every script a private HOME and XDG folders, a cheap KDF through the
