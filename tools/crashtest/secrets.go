@@ -84,12 +84,17 @@ func (r *runner) unlocks(passFile string) (bool, error) {
 	return false, fmt.Errorf("list with a candidate passphrase: %v", res)
 }
 
-func (r *runner) checkPassphraseKill(o *op) error {
-	oldOK, err := r.unlocks(o.before.PassFile)
-	if err != nil {
-		return err
+// oldAndNewUnlock says which of the passphrases before and after o open the wallet.
+func (r *runner) oldAndNewUnlock(o *op) (oldOK, newOK bool, err error) {
+	if oldOK, err = r.unlocks(o.before.PassFile); err != nil {
+		return false, false, err
 	}
-	newOK, err := r.unlocks(o.after.PassFile)
+	newOK, err = r.unlocks(o.after.PassFile)
+	return oldOK, newOK, err
+}
+
+func (r *runner) checkPassphraseKill(o *op) error {
+	oldOK, newOK, err := r.oldAndNewUnlock(o)
 	if err != nil {
 		return err
 	}
@@ -111,11 +116,7 @@ func (r *runner) checkPassphraseKill(o *op) error {
 }
 
 func (r *runner) checkPassphraseChanged(o *op) error {
-	oldOK, err := r.unlocks(o.before.PassFile)
-	if err != nil {
-		return err
-	}
-	newOK, err := r.unlocks(o.after.PassFile)
+	oldOK, newOK, err := r.oldAndNewUnlock(o)
 	if err != nil {
 		return err
 	}
