@@ -2,8 +2,10 @@
 GO      ?= go
 BIN     := bin/paspor
 PKGS    := ./...
+# bash for pipefail: `go test -json | skipsummary` must fail when go test does.
+SHELL   := /bin/bash
 
-.PHONY: all build demo test vet fmt-check bench bench-go fuzz clean crashtest
+.PHONY: all build demo test vet lint fmt-check bench bench-go fuzz clean crashtest
 
 all: build
 
@@ -14,10 +16,16 @@ build:
 demo: build
 	./scripts/demo $(BIN)
 
-# Every test: vet, formatting, unit and CLI tests with the race detector, the real
-# Secret Service test (skips loudly without gnome-keyring; fails instead under CI=true).
-test: vet fmt-check
-	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+# Every test: vet, formatting, staticcheck, unit and CLI tests with the race detector, the real
+# Secret Service test (skips loudly without gnome-keyring; fails instead under CI=true). Output
+# is go test's usual (results, failures); tools/skipsummary lists every skip with its reason at
+# the end and fails the run under CI=true if anything skipped.
+test: vet fmt-check lint
+	set -o pipefail; $(GO) test -json -race -count=1 -timeout 20m $(PKGS) | $(GO) run ./tools/skipsummary
+
+# staticcheck at the version pinned by go.mod's tool directive.
+lint:
+	$(GO) tool staticcheck $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)

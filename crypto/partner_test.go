@@ -16,6 +16,8 @@ import (
 
 	"filippo.io/age"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 func sshLine(t testing.TB, key any) string {
@@ -162,7 +164,7 @@ func TestGeneratePartnerIdentity(t *testing.T) {
 
 // TestIdentityFileFromAgeKeygen is a stock-tool oracle: Debian's age-keygen writes files we read.
 func TestIdentityFileFromAgeKeygen(t *testing.T) {
-	keygen := requireTool(t, "age-keygen", "age")
+	keygen := testenv.RequireProgram(t, "age-keygen", "apt-get install age")
 	out, err := exec.Command(keygen).Output()
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +185,7 @@ func TestIdentityFileFromAgeKeygen(t *testing.T) {
 // TestIdentityFileFromSSHKeygen: an unencrypted ssh-keygen ed25519 key is an identity, an
 // encrypted one is refused clearly.
 func TestIdentityFileFromSSHKeygen(t *testing.T) {
-	keygen := requireTool(t, "ssh-keygen", "openssh-client")
+	keygen := testenv.RequireProgram(t, "ssh-keygen", "apt-get install openssh-client")
 	dir := t.TempDir()
 	plainKey, encKey := filepath.Join(dir, "plain"), filepath.Join(dir, "enc")
 	for _, args := range [][]string{

@@ -10,20 +10,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 func testSigningKey(seed byte) ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
-}
-
-// requireTool skips loudly when a stock tool is missing; CI installs them all.
-func requireTool(t testing.TB, name, pkg string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("SKIPPING STOCK-TOOL ORACLE: %s not installed (apt-get install -y %s)", name, pkg)
-	}
-	return path
 }
 
 func TestSignVerifyRoundTrip(t *testing.T) {
@@ -111,7 +103,7 @@ func TestSSHPublicKeyLineAndParse(t *testing.T) {
 
 // TestFingerprintMatchesSSHKeygen is a stock-tool oracle: ssh-keygen -l prints the same fingerprint.
 func TestFingerprintMatchesSSHKeygen(t *testing.T) {
-	keygen := requireTool(t, "ssh-keygen", "openssh-client")
+	keygen := testenv.RequireProgram(t, "ssh-keygen", "apt-get install openssh-client")
 	pub := testSigningKey(4).Public().(ed25519.PublicKey)
 	path := filepath.Join(t.TempDir(), "holder.pub")
 	if err := os.WriteFile(path, []byte(SSHPublicKeyLine(pub, "paspor")+"\n"), 0o600); err != nil {
@@ -129,7 +121,7 @@ func TestFingerprintMatchesSSHKeygen(t *testing.T) {
 
 // TestSignatureAcceptedBySSHKeygen is a stock-tool oracle for SignSSHSIG.
 func TestSignatureAcceptedBySSHKeygen(t *testing.T) {
-	keygen := requireTool(t, "ssh-keygen", "openssh-client")
+	keygen := testenv.RequireProgram(t, "ssh-keygen", "apt-get install openssh-client")
 	priv := testSigningKey(5)
 	dir := t.TempDir()
 	msg := []byte("0123  manifest.json\n")

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -211,14 +210,4 @@ func encryptTo(t testing.TB, plain []byte, recipients ...string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-// requireTool skips loudly when a stock tool is missing; CI installs them all.
-func requireTool(t testing.TB, name, pkg string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		t.Skipf("SKIPPING STOCK-TOOL ORACLE: %s not installed (apt-get install -y %s)", name, pkg)
-	}
-	return path
 }

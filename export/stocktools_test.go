@@ -7,48 +7,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 // The stock-tool oracles: a partner with only Debian's age (or age v1.3), GNU tar, OpenSSH and
-// coreutils can check a bundle completely, with the commands of docs/bundle-format.md. They skip loudly when a tool is missing; CI installs all of them.
+// coreutils can check a bundle completely, with the commands of docs/bundle-format.md. They
+// skip loudly when a tool is missing (testenv), and fail instead under CI=true, where CI
+// installs all of them.
 
 // requireStockTools returns the path of the age binary to use after checking the others.
 func requireStockTools(t *testing.T) {
 	t.Helper()
-	requireTool(t, "tar", "tar")
-	requireTool(t, "ssh-keygen", "openssh-client")
-	requireTool(t, "sha256sum", "coreutils")
-	requireTool(t, "sh", "dash")
-}
-
-// ageV13 is the age release whose CLI is the hybrid-key oracle; it matches go.mod's filippo.io/age.
-const ageV13 = "filippo.io/age/cmd/age@v1.3.2"
-
-// buildAgeV13 installs age v1.3 from its module (Debian's age 1.1 lacks hybrid post-quantum
-// keys). go install pkg@version uses age's own go.mod, so it does not depend on this module's
-// go.sum listing cmd/age's dependencies (go mod tidy drops them: nothing here imports cmd/age).
-func buildAgeV13(t *testing.T) string {
-	t.Helper()
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		goBin = requireTool(t, "go", "golang-go")
-	}
-	dir := t.TempDir()
-	cmd := exec.Command(goBin, "install", ageV13)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOBIN="+dir, "GOWORK=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("failed to build %s: %v\n%s", ageV13, err, out)
-	}
-	bin := filepath.Join(dir, "age")
-	if out, _ := exec.Command(bin, "--version").Output(); !bytes.HasPrefix(out, []byte("v1.3")) {
-		t.Fatalf("built age reports version %q, want v1.3.x", out)
-	}
-	return bin
+	testenv.RequireProgram(t, "tar", "apt-get install tar")
+	testenv.RequireProgram(t, "ssh-keygen", "apt-get install openssh-client")
+	testenv.RequireProgram(t, "sha256sum", "apt-get install coreutils")
+	testenv.RequireProgram(t, "sh", "apt-get install dash")
 }
 
 // stockCheck runs the four documented partner commands in dir, where partner.key, holder.pub
@@ -89,7 +65,7 @@ func stockDir(t *testing.T, p partner, armor bool) (string, *Manifest) {
 // TestStockToolsX25519: Debian's age decrypts, tar extracts, ssh-keygen verifies, sha256sum checks.
 func TestStockToolsX25519(t *testing.T) {
 	requireStockTools(t)
-	ageBin := requireTool(t, "age", "age")
+	ageBin := testenv.RequireProgram(t, "age", "apt-get install age")
 	p := newPartner(t, false)
 	for _, armor := range []bool{false, true} {
 		dir, m := stockDir(t, p, armor)
@@ -109,7 +85,7 @@ func TestStockToolsX25519(t *testing.T) {
 // TestStockToolsHybrid: age v1.3, built from the module, decrypts a post-quantum bundle.
 func TestStockToolsHybrid(t *testing.T) {
 	requireStockTools(t)
-	ageBin := buildAgeV13(t)
+	ageBin := testenv.Age13(t)
 	dir, _ := stockDir(t, newPartner(t, true), false)
 	stockCheck(t, dir, ageBin)
 }
@@ -117,7 +93,7 @@ func TestStockToolsHybrid(t *testing.T) {
 // TestStockSignatureTamperDetected keeps the oracle honest: ssh-keygen refuses a changed SHA256SUMS.
 func TestStockSignatureTamperDetected(t *testing.T) {
 	requireStockTools(t)
-	ageBin := requireTool(t, "age", "age")
+	ageBin := testenv.RequireProgram(t, "age", "apt-get install age")
 	dir, _ := stockDir(t, newPartner(t, false), false)
 	stockCheck(t, dir, ageBin)
 	sums := filepath.Join(dir, "out", "SHA256SUMS")
@@ -134,7 +110,7 @@ func TestStockSignatureTamperDetected(t *testing.T) {
 // TestForwardingRejected: partner A decrypts with stock age and re-encrypts the same plaintext
 // to partner B with stock age; B's Open refuses it because B is not in the signed audience.
 func TestForwardingRejected(t *testing.T) {
-	ageBin := requireTool(t, "age", "age")
+	ageBin := testenv.RequireProgram(t, "age", "apt-get install age")
 	a, b := newPartner(t, false), newPartner(t, false)
 	dir, _ := stockDir(t, a, false)
 	run := func(args ...string) {

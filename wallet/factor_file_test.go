@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 func TestFileFactorConformance(t *testing.T) {
@@ -148,10 +150,7 @@ func TestFileFactorCreateExclusive(t *testing.T) {
 }
 
 func TestFileFactorFIFODoesNotHang(t *testing.T) {
-	mkfifo, err := exec.LookPath("mkfifo")
-	if err != nil {
-		t.Skip("mkfifo not found")
-	}
+	mkfifo := testenv.RequireProgram(t, "mkfifo", "apt-get install coreutils")
 	f := FileFactor{Path: filepath.Join(t.TempDir(), "w.key")}
 	mustFactor(t, exec.Command(mkfifo, f.Path).Run())
 	done := make(chan error, 1)

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/paspor/paspor/internal/secretservice"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 // TestKeyringFactorSecretService runs the conformance suite against a real Secret Service (a
@@ -36,13 +38,7 @@ func TestKeyringFactorSecretService(t *testing.T) {
 	})
 
 	t.Run("SeenBySecretTool", func(t *testing.T) {
-		secretTool, err := exec.LookPath("secret-tool")
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatal("secret-tool is missing: apt-get install libsecret-tools")
-			}
-			t.Skip("secret-tool not found: apt-get install libsecret-tools")
-		}
+		secretTool := testenv.RequireProgram(t, "secret-tool", "apt-get install libsecret-tools")
 		ctx := context.Background()
 		k := KeyringFactor{} // the production defaults: service "paspor", the real go-keyring
 		current, pending := newFactorSecret(t), newFactorSecret(t)

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 // Support for keyring_faults_test.go: private buses, a D-Bus name owner that never answers,
@@ -215,15 +217,10 @@ func checkNoStrays(t *testing.T, mark string, keep func(markedProc) bool) {
 }
 
 // requireFaultPrograms skips the test, loudly, when a program it needs is missing, and fails
-// it instead under CI=true, where every keyring test must run (as internal/secretservice does).
+// it instead under CI=true, where every keyring test must run.
 func requireFaultPrograms(t *testing.T, progs ...string) {
 	t.Helper()
 	for _, prog := range progs {
-		if _, err := exec.LookPath(prog); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing and CI must not skip keyring-fault tests: apt-get install gnome-keyring dbus dbus-x11", prog)
-			}
-			t.Skipf("SKIP: keyring-fault test needs %s: apt-get install gnome-keyring dbus dbus-x11", prog)
-		}
+		testenv.RequireProgram(t, prog, "apt-get install gnome-keyring dbus dbus-x11")
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/paspor/paspor/internal/secretservice"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 // TestScriptsRealKeyring runs cmd/paspor/testdata/keyring/*.txtar against a real Secret
@@ -18,14 +20,7 @@ func TestScriptsRealKeyring(t *testing.T) {
 	if !secretservice.Require(t) {
 		return
 	}
-	for _, prog := range []string{"secret-tool"} {
-		if _, err := exec.LookPath(prog); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is missing and CI must not skip: apt-get install libsecret-tools", prog)
-			}
-			t.Skipf("SKIP: %s not found: apt-get install libsecret-tools", prog)
-		}
-	}
+	testenv.RequireProgram(t, "secret-tool", "apt-get install libsecret-tools")
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/keyring",
 		Setup: func(env *testscript.Env) error {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 // progPackages names the Debian package of each external program the bundle scripts use,
@@ -31,7 +33,7 @@ func bundleScriptCommands() map[string]func(ts *testscript.TestScript, neg bool,
 				ts.Fatalf("usage: needprog PROG...")
 			}
 			for _, p := range args {
-				if _, err := exec.LookPath(p); err != nil && os.Getenv("CI") == "true" {
+				if _, err := exec.LookPath(p); err != nil && testenv.InCI() {
 					ts.Fatalf("%s is missing (apt-get install %s); CI runs every script, nothing may skip", p, progPackages[p])
 				}
 			}
@@ -158,19 +160,9 @@ func bundleScriptCommands() map[string]func(ts *testscript.TestScript, neg bool,
 // which uses age's own go.mod (the repository's go.sum does not cover age's commands).
 // The Go build cache makes it about a second after the first time.
 func installAge13(ts *testscript.TestScript) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}}", "filippo.io/age").Output()
-	if err != nil {
-		ts.Fatalf("go list -m filippo.io/age: %v", err)
-	}
-	version := strings.TrimSpace(string(out))
 	bin := ts.MkAbs("bin")
-	ts.Check(os.MkdirAll(bin, 0o755))
-	cmd := exec.Command("go", "install", "filippo.io/age/cmd/age@"+version)
-	cmd.Dir = os.TempDir() // outside this module, so @version resolves on its own
-	cmd.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		ts.Fatalf("go install filippo.io/age/cmd/age@%s: %v\n%s", version, err, out)
+	if _, err := testenv.InstallAge13(bin, "age13"); err != nil {
+		ts.Fatalf("%v", err)
 	}
-	ts.Check(os.Rename(filepath.Join(bin, "age"), filepath.Join(bin, "age13")))
 	ts.Setenv("PATH", bin+string(filepath.ListSeparator)+ts.Getenv("PATH"))
 }

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 func TestRunPattern(t *testing.T) {
@@ -44,9 +46,7 @@ func TestRequire(t *testing.T) {
 	if !strings.Contains(strings.Join(Env(), " "), "DBUS_SESSION_BUS_ADDRESS=") {
 		t.Errorf("Env() = %q lacks the bus address", Env())
 	}
-	if _, err := exec.LookPath("secret-tool"); err != nil {
-		t.Skip("secret-tool not found: apt-get install libsecret-tools")
-	}
+	testenv.RequireProgram(t, "secret-tool", "apt-get install libsecret-tools")
 	store := exec.Command("secret-tool", "store", "--label=harness", "service", "paspor-harness", "username", "u")
 	store.Stdin = strings.NewReader("v")
 	if out, err := store.CombinedOutput(); err != nil {
@@ -59,34 +59,29 @@ func TestRequire(t *testing.T) {
 	t.Log("secret-tool stored and found an item without a prompt")
 }
 
-// TestHelperFailingChild fails on purpose when TestRequireReportsChildFailure asks it to.
-func TestHelperFailingChild(t *testing.T) {
-	if os.Getenv("PASPOR_SECRETSERVICE_HELPER") != "1" {
-		return // only a helper process (Go's TestHelperProcess pattern); not a skip: CI skips nothing
-	}
-	if !Require(t) {
+// TestRequireReportsChildFailure checks that a test failing under the harness fails its
+// parent. The test is its own child: run again with PASPOR_SECRETSERVICE_HELPER=1, it enters
+// the harness and fails on purpose, and the parent checks that the failure came back out.
+func TestRequireReportsChildFailure(t *testing.T) {
+	if os.Getenv("PASPOR_SECRETSERVICE_HELPER") == "1" {
+		if Require(t) {
+			t.Fatal("deliberate failure inside the harness")
+		}
 		return
 	}
-	t.Fatal("deliberate failure inside the harness")
-}
-
-// TestRequireReportsChildFailure checks that a test failing under the harness fails its parent.
-func TestRequireReportsChildFailure(t *testing.T) {
 	if os.Getenv(EnvReady) == "1" {
 		t.Skip("already inside the harness")
 	}
 	for _, prog := range requiredPrograms {
-		if _, err := exec.LookPath(prog); err != nil {
-			t.Skipf("%s not found", prog)
-		}
+		testenv.RequireProgram(t, prog, "apt-get install gnome-keyring dbus dbus-x11")
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperFailingChild$", "-test.v")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRequireReportsChildFailure$", "-test.v")
 	cmd.Env = append(os.Environ(), "PASPOR_SECRETSERVICE_HELPER=1")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		t.Fatalf("the parent passed although its child failed:\n%s", out)
 	}
-	for _, want := range []string{"| --- FAIL: TestHelperFailingChild", "deliberate failure", "failed against the real Secret Service"} {
+	for _, want := range []string{"| --- FAIL: TestRequireReportsChildFailure", "deliberate failure", "failed against the real Secret Service"} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 // TestQuick runs the whole harness at -quick (tiny sizes, one run) so it cannot rot
@@ -18,12 +19,7 @@ func TestQuick(t *testing.T) {
 		t.Skip("builds paspor twice and runs every figure; skipped with -short")
 	}
 	for _, tool := range []string{"age", "tar", "ssh-keygen", "sha256sum"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (apt-get install age openssh-client)", tool)
-			}
-			t.Skipf("SKIP: %s is not installed (apt-get install age openssh-client)", tool)
-		}
+		testenv.RequireProgram(t, tool, "apt-get install age tar openssh-client coreutils")
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "BENCHMARKS.md")
