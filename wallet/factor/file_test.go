@@ -185,7 +185,7 @@ func TestParseFactorFile(t *testing.T) {
 
 // FuzzParseFactorFile checks that the parser never panics, never repeats long input tokens in
 // its errors (they may be secrets), and that whatever it accepts survives a format round trip.
-func FuzzParseFactorFile(f *testing.F) {
+func FuzzParseFile(f *testing.F) {
 	f.Add(FormatFile("w", make([]byte, factorSecretSize)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		id, secret, err := ParseFile(data)
