@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -58,13 +57,7 @@ func runRecover(ctx context.Context, g *globals, opts recoverOptions) error {
 		return err
 	}
 	if err := l.Recover(ctx, pass, string(code), fs); err != nil {
-		if errors.Is(err, wallet.ErrUnlockFailed) {
-			// The generic unlock hint would send the person back to recover itself.
-			return &userError{msg: "recovery failed: the passphrase and the recovery code do not open this wallet",
-				code: exitUnlockFailed, err: err,
-				hints: []string{"check the passphrase, and use the newest recovery code: paspor factor rotate replaces it"}}
-		}
-		return err
+		return inStep(stepRecover, err)
 	}
 	if g.json {
 		return printJSON(g.stdout, map[string]string{"wallet_id": l.WalletID(), "factor": fs.Kind()})

@@ -218,11 +218,6 @@ func resolveSelectors(w *wallet.Wallet, selectors []string) ([]*wallet.Document,
 	for _, s := range selectors {
 		d, err := w.Resolve(s)
 		if err != nil {
-			var amb *wallet.AmbiguousError
-			if errors.As(err, &amb) {
-				return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("%q matches %d documents", s, len(amb.Matches)),
-					"name one by ID: "+strings.Join(amb.Matches, ", "))
-			}
 			return nil, err
 		}
 		if !seen[d.ID] {

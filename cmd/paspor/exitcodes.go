@@ -66,6 +66,9 @@ func describeError(err error) *userError {
 	if errors.As(err, &ue) {
 		return ue
 	}
+	if ue := describeStepError(err); ue != nil {
+		return ue
+	}
 	var (
 		nf  *wallet.NotFoundError
 		amb *wallet.AmbiguousError
@@ -100,7 +103,7 @@ func describeError(err error) *userError {
 		return &userError{msg: lower(err.Error()), code: exitNotFound}
 	case errors.As(err, &amb):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
-			hints: []string{"give more of the ID: " + strings.Join(amb.Matches, ", ")}}
+			hints: []string{"name one by ID: " + strings.Join(amb.Matches, ", ")}}
 	case errors.As(err, &kf):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput, hints: keyFileHints(kf)}
 	case errors.As(err, &bad):
@@ -137,6 +140,65 @@ func factorUnavailableHints(err error) []string {
 		first = "check that the OS keyring (Secret Service) is running and unlocked, and try again"
 	}
 	return []string{first, "a key file needs no keyring: paspor init --factor-file FILE for a new wallet, paspor recover --factor-file FILE for an existing one"}
+}
+
+// keyFileHints says how to fix a key file whose problem has a fix of its own.
+func keyFileHints(kf *factor.KeyFileError) []string {
+	if kf.Problem == factor.KeyFileTooOpen && kf.Path != "" {
+		return []string{"make it readable by you alone: chmod 600 " + kf.Path}
+	}
+	return nil
+}
+
+// step names what a command was doing when a library error came back, where that changes
+// what the error means to the person (a foreign key file is a wrong second factor when
+// unlocking, not bad input).
+type step int
+
+const (
+	stepUnlock  step = iota + 1 // opening and unlocking the wallet
+	stepRecover                 // reinstalling the device secret from the recovery code
+)
+
+// stepError carries the step an error happened in; describeError reads it.
+type stepError struct {
+	step step
+	err  error
+}
+
+func (e *stepError) Error() string { return e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
+
+// inStep marks err as having happened during s (nil stays nil).
+func inStep(s step, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &stepError{step: s, err: err}
+}
+
+// describeStepError describes the errors whose meaning depends on the step; nil means the
+// step changes nothing and the error is described by its type alone.
+func describeStepError(err error) *userError {
+	var st *stepError
+	if !errors.As(err, &st) {
+		return nil
+	}
+	var kf *factor.KeyFileError
+	switch {
+	case st.step == stepUnlock && errors.As(err, &kf):
+		// A key file that cannot serve as this wallet's second factor (another wallet's,
+		// malformed, readable by others) is a wrong factor, not bad input.
+		return &userError{msg: "unlock failed: " + lower(err.Error()), code: exitUnlockFailed, err: err,
+			hints: append(keyFileHints(kf), "pass this wallet's key file with --factor-file FILE or PASPOR_FACTOR_FILE",
+				"if the key file is lost, reinstall it with: paspor recover --factor-file FILE")}
+	case st.step == stepRecover && errors.Is(err, wallet.ErrUnlockFailed):
+		// The generic unlock hint would send the person back to recover itself.
+		return &userError{msg: "recovery failed: the passphrase and the recovery code do not open this wallet",
+			code: exitUnlockFailed, err: err,
+			hints: []string{"check the passphrase, and use the newest recovery code: paspor factor rotate replaces it"}}
+	}
+	return nil
 }
 
 // lower makes a library message fit the message rules: lowercase initial, no final period.

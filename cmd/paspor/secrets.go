@@ -150,30 +150,9 @@ func (g *globals) unlock(ctx context.Context, readOnly bool) (*wallet.Wallet, er
 	}
 	w, err := l.Unlock(ctx, pass, fs)
 	if err != nil {
-		return nil, unusableKeyFile(err)
+		return nil, inStep(stepUnlock, err)
 	}
 	return w, nil
-}
-
-// unusableKeyFile turns a key file that cannot serve as this wallet's second factor (another
-// wallet's, malformed, readable by others) into an unlock failure: it is a wrong factor, not
-// bad input to the command that was run.
-func unusableKeyFile(err error) error {
-	var kf *factor.KeyFileError
-	if !errors.As(err, &kf) {
-		return err
-	}
-	return &userError{msg: "unlock failed: " + lower(err.Error()), code: exitUnlockFailed, err: err,
-		hints: append(keyFileHints(kf), "pass this wallet's key file with --factor-file FILE or PASPOR_FACTOR_FILE",
-			"if the key file is lost, reinstall it with: paspor recover --factor-file FILE")}
-}
-
-// keyFileHints says how to fix a key file whose problem has a fix of its own.
-func keyFileHints(kf *factor.KeyFileError) []string {
-	if kf.Problem == factor.KeyFileTooOpen && kf.Path != "" {
-		return []string{"make it readable by you alone: chmod 600 " + kf.Path}
-	}
-	return nil
 }
 
 // printRecoveryCode shows the recovery code, the one secret paspor prints on purpose (init and

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
+)
+
+// describeError is the one place library errors become messages, hints and exit codes; the
+// step an error happened in changes what some of them mean.
+func TestDescribeError(t *testing.T) {
+	foreign := &factor.KeyFileError{Path: "other.key", Problem: factor.KeyFileForeign}
+	open := &factor.KeyFileError{Path: "open.key", Problem: factor.KeyFileTooOpen, Perm: 0o644}
+	tests := []struct {
+		name     string
+		err      error
+		code     int
+		msg      string // prefix of the message
+		hint     string // a substring of some hint, "" for none expected
+		noHintOf string // a substring no hint may have
+	}{
+		{"foreign key file when unlocking", inStep(stepUnlock, foreign),
+			exitUnlockFailed, "unlock failed: key file other.key: key file belongs to another wallet", "paspor recover --factor-file", ""},
+		{"too-open key file when unlocking", inStep(stepUnlock, open),
+			exitUnlockFailed, "unlock failed: key file open.key: permissions 0644", "chmod 600 open.key", ""},
+		{"key file error elsewhere is bad input", fmt.Errorf("failed to init: %w", foreign),
+			exitInvalidInput, "failed to init: key file other.key", "", "paspor recover"},
+		{"wrong factor when unlocking", inStep(stepUnlock, wallet.ErrUnlockFailed),
+			exitUnlockFailed, "unlock failed: wrong passphrase", "paspor recover", ""},
+		{"wrong code when recovering", inStep(stepRecover, wallet.ErrUnlockFailed),
+			exitUnlockFailed, "recovery failed:", "newest recovery code", "reinstall it with: paspor recover"},
+		{"step wrapped again", fmt.Errorf("outer: %w", inStep(stepRecover, wallet.ErrUnlockFailed)),
+			exitUnlockFailed, "recovery failed:", "", ""},
+		{"step without a special meaning", inStep(stepUnlock, wallet.ErrWalletInUse),
+			exitWalletInUse, "wallet is in use", "try again", ""},
+		{"ambiguous", &wallet.AmbiguousError{Prefix: "passport", Matches: []string{"ab1", "ab2"}},
+			exitInvalidInput, `"passport" matches 2 documents`, "name one by ID: ab1, ab2", ""},
+		{"interrupted", fmt.Errorf("failed to copy: %w", context.Canceled), exitInterrupted, "interrupted", "", ""},
+		{"unknown", errors.New("Disk on fire."), exitError, "disk on fire", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ue := describeError(tt.err)
+			if ue.code != tt.code {
+				t.Errorf("code %d, want %d", ue.code, tt.code)
+			}
+			if !strings.HasPrefix(ue.msg, tt.msg) || strings.HasSuffix(ue.msg, ".") {
+				t.Errorf("message %q, want prefix %q and no final period", ue.msg, tt.msg)
+			}
+			hints := strings.Join(ue.hints, "\n")
+			if tt.hint != "" && !strings.Contains(hints, tt.hint) {
+				t.Errorf("hints %q lack %q", ue.hints, tt.hint)
+			}
+			if tt.noHintOf != "" && strings.Contains(hints, tt.noHintOf) {
+				t.Errorf("hints %q have %q", ue.hints, tt.noHintOf)
+			}
+			if inStep(stepUnlock, nil) != nil {
+				t.Error("inStep(nil) is not nil")
+			}
+		})
+	}
+}
