@@ -8,8 +8,10 @@ import (
 	"testing"
 )
 
-// The tests that run paspor as separate processes (lock, interrupt, keyring faults) share
-// one build of the real binary, as users run it (no -race: the processes are the subject).
+// The tests that run paspor as separate processes (lock, interrupt, keyring faults, memory)
+// share one build of the real binary, as users run it (no -race: the processes are the
+// subject, and the memory test would measure the detector). Testscripts run paspor from the
+// test binary itself (testscript.Main), so a `go test` of this package builds paspor once.
 var testBinary struct {
 	once sync.Once
 	dir  string
@@ -18,8 +20,10 @@ var testBinary struct {
 	out  []byte
 }
 
-// buildPaspor returns the shared binary, building it on first use. The memory test builds
-// its own, linked with the VmHWM knob.
+// peakRSSEnv names the file the shared binary writes its peak RSS (VmHWM) to on exit, when set.
+const peakRSSEnv = "PASPOR_TEST_PEAK_RSS_FILE"
+
+// buildPaspor returns the shared binary, building it on first use.
 func buildPaspor(t *testing.T) string {
 	t.Helper()
 	testBinary.once.Do(func() {
@@ -27,7 +31,7 @@ func buildPaspor(t *testing.T) string {
 			return
 		}
 		testBinary.path = filepath.Join(testBinary.dir, "paspor")
-		build := exec.Command("go", "build", "-o", testBinary.path, ".")
+		build := exec.Command("go", "build", "-o", testBinary.path, "-ldflags", "-X main.testOnlyPeakRSSEnv="+peakRSSEnv, ".")
 		build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
 		testBinary.out, testBinary.err = build.CombinedOutput()
 	})

@@ -12,12 +12,12 @@ import (
 	"testing"
 )
 
-// memoryLimitKiB is the bound paspor keeps for a 512 MiB scan (README, SECURITY.md), with the margin taken from the
-// test: the process must stay under it whatever the file size.
+// memoryLimitKiB is the bound paspor keeps for a 512 MiB scan (README, SECURITY.md), with
+// the margin taken from the test: the process must stay under it whatever the file size.
 const memoryLimitKiB = 64 * 1024
 
 // TestLargeScanMemory adds a 512 MiB scan through the real binary and reads it back, and
-// checks each process's peak resident set (VmHWM, which the binary built for this test
+// checks each process's peak resident set (VmHWM, which the shared test binary
 // writes out as it exits) stays under 64 MiB, and that the content comes back
 // byte-identical. It is not timed.
 func TestLargeScanMemory(t *testing.T) {
@@ -25,17 +25,12 @@ func TestLargeScanMemory(t *testing.T) {
 		t.Skip("writes 1 GiB of wallet and output; skipped with -short")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "paspor")
+	bin := buildPaspor(t)
 	hwm := filepath.Join(dir, "vmhwm")
-	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X main.testOnlyPeakRSSFile="+hwm, ".")
-	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false") // never a -race build: it would measure the detector
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	scan := filepath.Join(dir, "scan.pdf")
 	makeSparseScan(t, scan, 512<<20)
 	env := append(os.Environ(), "PASPOR_WALLET="+filepath.Join(dir, "w", "wallet.db"),
-		"PASPOR_FACTOR_FILE="+filepath.Join(dir, "dev.key"), "PASPOR_PASSPHRASE=pw", "GOMEMLIMIT=")
+		"PASPOR_FACTOR_FILE="+filepath.Join(dir, "dev.key"), "PASPOR_PASSPHRASE=pw", "GOMEMLIMIT=", peakRSSEnv+"="+hwm)
 	run := func(args ...string) (string, int64) {
 		cmd := exec.Command(bin, args...)
 		cmd.Env = env
