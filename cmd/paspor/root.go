@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -70,7 +71,18 @@ func newRootCommand(g *globals) *cobra.Command {
 		Long:          rootLong + exitCodesHelp(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		Version:       readVersion().String(),
+		// Without a command, help; an unknown command is a usage error (exit 2), like any
+		// other bad argument.
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError(fmt.Sprintf("unknown command %q", args[0]), "see paspor help for the commands")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetIn(g.stdin)
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
@@ -93,6 +105,7 @@ func newRootCommand(g *globals) *cobra.Command {
 		newFactorCommand(g),
 		newInfoCommand(g),
 		newExitCodesCommand(g),
+		newVersionCommand(g),
 		newKeyCommand(g),
 		newShareCommand(g),
 		newHistoryCommand(g),

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// versionInfo is what `paspor version` reports, from the build information the Go toolchain
+// embeds in the binary.
+type versionInfo struct {
+	Version  string `json:"version"`            // module version, "(devel)" for a build from a checkout
+	Revision string `json:"revision,omitempty"` // VCS commit the binary was built from
+	Time     string `json:"time,omitempty"`     // commit time (RFC 3339)
+	Modified bool   `json:"modified"`           // the checkout had uncommitted changes
+	Go       string `json:"go"`                 // the Go toolchain that built it
+}
+
+func readVersion() versionInfo {
+	v := versionInfo{Version: "(unknown)", Go: runtime.Version()}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v
+	}
+	if bi.Main.Version != "" {
+		v.Version = bi.Main.Version
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v.Revision = s.Value
+		case "vcs.time":
+			v.Time = s.Value
+		case "vcs.modified":
+			v.Modified = s.Value == "true"
+		}
+	}
+	return v
+}
+
+// String is the one-line form: `paspor v1.2.3 (revision 0123abcd, modified) go1.26.8`.
+func (v versionInfo) String() string {
+	s := "paspor " + v.Version
+	if v.Revision != "" {
+		rev := v.Revision
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		s += " (revision " + rev
+		if v.Modified {
+			s += ", modified"
+		}
+		s += ")"
+	}
+	return s + " " + v.Go
+}
+
+func newVersionCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print paspor's version, the commit it was built from and the Go version",
+		Long: `Print the module version, the VCS revision the binary was built from (with "modified"
+when the checkout had uncommitted changes) and the Go version; --json for scripts.
+paspor --version prints the same line.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runVersion(g) },
+	}
+}
+
+func runVersion(g *globals) error {
+	v := readVersion()
+	if g.json {
+		return printJSON(g.stdout, v)
+	}
+	_, err := fmt.Fprintln(g.stdout, v.String())
+	return err
+}
