@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -44,6 +45,7 @@ func newAddCommand(g *globals) *cobra.Command {
 		Short: "Add a document with its fields and scans",
 		Long: `Add a document of TYPE with its fields (--field key=value, names as in Telegram Passport)
 and scans. On a terminal without --field, paspor asks for each field. Prints the new ID.
+One scan may be - to read it from standard input (gpg -d scan.pdf.gpg | paspor add ... --file -).
 
 Types: ` + strings.Join(schema.TypeNames(), ", ") + `.
 Dates are YYYY-MM-DD (DD.MM.YYYY accepted), countries ISO 3166-1 alpha-2 (DE, FR).`,
@@ -70,7 +72,12 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 	if err != nil {
 		return usageError("--max-file-size: "+err.Error(), "sizes look like 100MiB, 2GiB or 5000000")
 	}
-	if len(fields) == 0 && len(spec.Fields) > 0 && isTerminal(g.stdin) {
+	scans := append([]string{opts.front, opts.reverse, opts.selfie}, opts.files...)
+	scans = append(scans, opts.translations...)
+	if err := stdinScans(g, scans...); err != nil {
+		return err
+	}
+	if len(fields) == 0 && len(spec.Fields) > 0 && isTerminal(g.stdin) && !slices.Contains(scans, "-") {
 		if fields, err = promptFields(ctx, g, spec); err != nil {
 			return err
 		}

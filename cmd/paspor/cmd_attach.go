@@ -19,7 +19,8 @@ func newAttachCommand(g *globals) *cobra.Command {
 		Short: "Add a scan to a document",
 		Long: `Add FILE (JPEG, PNG or PDF) to a document as ROLE: front_side, reverse_side, selfie,
 file or translation (file and translation are lists: the new scan is numbered after the
-others). A single role that is already attached must be detached first.`,
+others). A single role that is already attached must be detached first. FILE - reads the
+scan from standard input.`,
 		Example: "  paspor attach 3k9x reverse_side back.jpg\n  paspor attach 7hq2 file page2.pdf",
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -36,6 +37,9 @@ func runAttach(ctx context.Context, g *globals, id, role, path string, opts atta
 		return usageError("--max-file-size: "+err.Error(), "sizes look like 100MiB, 2GiB or 5000000")
 	}
 	if _, err := schema.ParseRoleForAdd(role); err != nil {
+		return err
+	}
+	if err := stdinScans(g, path); err != nil {
 		return err
 	}
 	r, c, err := openScan(ctx, g, path)

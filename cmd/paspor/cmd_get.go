@@ -18,7 +18,7 @@ func newGetCommand(g *globals) *cobra.Command {
 		Use:   "get ID ROLE",
 		Short: "Write an attachment to a file or stdout",
 		Long: `Write the attachment ROLE (front_side, reverse_side, selfie, file/N, translation/N) of a
-document to -o FILE, or to stdout when stdout is not a terminal. With -o, the file is
+document to -o FILE, or to stdout (-o -, or no -o) when stdout is not a terminal. With -o, the file is
 written under a temporary name and renamed only once the content checked out, 0600.`,
 		Example: "  paspor get 3k9x front_side -o passport.jpg",
 		Args:    cobra.ExactArgs(2),
@@ -31,10 +31,12 @@ written under a temporary name and renamed only once the content checked out, 06
 }
 
 func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) error {
-	if opts.output == "" && isTerminal(g.stdout) {
-		return usageError("refusing to write a scan to the terminal", "pass -o FILE or redirect stdout")
-	}
-	if opts.output != "" {
+	toStdout := isStdio(opts.output)
+	if toStdout {
+		if err := refuseBinaryToTerminal(g, "a scan", false, false); err != nil {
+			return err
+		}
+	} else {
 		if _, err := os.Lstat(opts.output); err == nil {
 			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o path or remove it first")
 		}
@@ -58,7 +60,7 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 	}
 	defer r.Close()
 	src := withProgress(g, interruptible(ctx, r), a.Size, "reading "+a.Role)
-	if opts.output == "" {
+	if toStdout {
 		_, err = io.Copy(g.stdout, src)
 		return err
 	}

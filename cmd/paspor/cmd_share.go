@@ -33,7 +33,7 @@ type shareOptions struct {
 func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVarP(&o.recipients, "recipient", "r", nil, "partner recipient: age1..., age1pq1..., ssh-ed25519 ... or ssh-rsa ... (repeatable)")
 	f.StringArrayVarP(&o.recipientFiles, "recipients-file", "R", nil, "file of partner recipients, one per line (repeatable)")
-	f.StringVarP(&o.output, "output", "o", "", "write the bundle to this file (must not exist)")
+	f.StringVarP(&o.output, "output", "o", "", "write the bundle to this file (must not exist); - or no -o: standard output")
 	f.BoolVarP(&o.armor, "armor", "a", false, "write an ASCII-armored (PEM) age file")
 	f.StringVar(&o.nonce, "nonce", "", "the partner's request nonce, signed into the bundle")
 	f.StringVar(&o.expires, "expires", "168h", "how long the bundle is valid (e.g. 48h, 7d)")
@@ -45,7 +45,7 @@ func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 func newShareCommand(g *globals) *cobra.Command {
 	var opts shareOptions
 	cmd := &cobra.Command{
-		Use:   "share SELECTOR... (-r RECIPIENT | -R FILE)... -o OUT",
+		Use:   "share SELECTOR... (-r RECIPIENT | -R FILE)... [-o OUT]",
 		Short: "Hand documents to a partner as a signed, encrypted bundle",
 		Long: `Write a bundle (format paspor-bundle/1) of the selected documents, signed with your
 holder key and encrypted to the partner's recipients. A SELECTOR is a document ID, a
@@ -54,7 +54,10 @@ unique ID prefix, or a type that exactly one document has.
 --fields and --attachments are allowlists: what they leave out appears nowhere in the
 bundle. The recipients, the nonce and the expiry are inside the signed content, so a
 partner that re-encrypts the bundle to someone else hands over a bundle that is refused.
-Every share is recorded in the wallet (paspor history).`,
+Every share is recorded in the wallet (paspor history).
+
+As in age, -o - (or no -o) writes the bundle to standard output, which is refused when it
+is a terminal unless --armor; the summary line then goes to stderr.`,
 		Example: `  paspor share passport address -r age1pq1... -o bank.age --nonce 8f2c --purpose "account opening"
   paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none`,
 		Args: cobra.MinimumNArgs(1),
@@ -84,10 +87,15 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	if err != nil {
 		return err
 	}
-	if opts.output == "" {
-		return usageError("no output file", "pass -o FILE")
-	}
-	if _, err := os.Lstat(opts.output); err == nil {
+	toStdout := isStdio(opts.output)
+	if toStdout {
+		if g.json {
+			return usageError("--json needs -o FILE: standard output carries the bundle")
+		}
+		if err := refuseBinaryToTerminal(g, "a binary bundle", opts.armor, true); err != nil {
+			return err
+		}
+	} else if _, err := os.Lstat(opts.output); err == nil {
 		return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o path or remove it first")
 	}
 	w, err := g.unlock(ctx, false)
@@ -113,7 +121,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 		return readCloser{withProgress(g, interruptible(ctx, r), file.Size, "sharing "+file.Role), r}, nil
 	}
 	var m *export.Manifest
-	err = writeFileAtomicFunc(opts.output, func(out io.Writer) error {
+	err = writeOutput(g, opts.output, func(out io.Writer) error {
 		m, err = export.Write(out, edocs, open, export.WriteOptions{Recipients: recipients, Armor: opts.armor,
 			Nonce: opts.nonce, Purpose: opts.purpose, TTL: ttl, Signer: w.SigningKey()})
 		return err
@@ -135,8 +143,12 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	for _, d := range m.Documents {
 		files += len(d.Files)
 	}
-	_, err = fmt.Fprintf(g.stdout, "wrote bundle %s to %s: %d document(s), %d scan(s), for %d recipient(s), expires %s\n",
-		m.BundleID, opts.output, len(m.Documents), files, len(m.Audience), m.ExpiresAt.Format(time.RFC3339))
+	summary, where := g.stdout, opts.output
+	if toStdout {
+		summary, where = g.stderr, "standard output" // stdout carries the bundle
+	}
+	_, err = fmt.Fprintf(summary, "wrote bundle %s to %s: %d document(s), %d scan(s), for %d recipient(s), expires %s\n",
+		m.BundleID, where, len(m.Documents), files, len(m.Audience), m.ExpiresAt.Format(time.RFC3339))
 	return err
 }
 
