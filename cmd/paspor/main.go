@@ -31,7 +31,7 @@ func main1() int {
 		return exitOK
 	}
 	if _, ok := err.(errExit); !ok {
-		printError(os.Stderr, err)
+		printError(os.Stderr, err, g.json)
 	}
 	return exitCodeOf(err)
 }

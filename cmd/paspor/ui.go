@@ -8,7 +8,8 @@ package main
 //   - No message ever contains a passphrase, a device secret, a recovery code (except the
 //     one place init and factor rotate print it on purpose) or document content.
 //   - With --json, stdout carries exactly one JSON value (or one per line for several
-//     bundles); errors stay on stderr as text, and the exit code says the class.
+//     bundles), and an error is one JSON object on stderr (jsonError); the exit code is the
+//     same as without --json.
 
 import (
 	"encoding/json"
@@ -41,12 +42,47 @@ func usageError(msg string, hints ...string) error {
 	return &userError{msg: msg, hints: hints, code: exitUsage}
 }
 
-func printError(w io.Writer, err error) {
+// printError writes err as a person or, with asJSON, a script reads it.
+func printError(w io.Writer, err error, asJSON bool) {
 	ue := describeError(err)
+	if asJSON {
+		_ = printJSONLine(w, jsonErrorOf(ue))
+		return
+	}
 	fmt.Fprintf(w, "paspor: error: %s\n", ue.msg)
 	for _, h := range ue.hints {
 		fmt.Fprintf(w, "paspor: hint: %s\n", h)
 	}
+}
+
+// jsonError is an error as --json prints it on stderr, one line:
+//
+//	{"error":{"code":8,"name":"invalid_input","message":"...","hints":["..."]}}
+//
+// code and name are those of the exit-code table; hints is always a list, maybe empty.
+type jsonError struct {
+	Error jsonErrorBody `json:"error"`
+}
+
+type jsonErrorBody struct {
+	Code    int      `json:"code"`
+	Name    string   `json:"name"`
+	Message string   `json:"message"`
+	Hints   []string `json:"hints"`
+}
+
+func jsonErrorOf(ue *userError) jsonError {
+	name := "error"
+	for _, e := range exitCodeTable {
+		if e.Code == ue.code {
+			name = e.Name
+		}
+	}
+	hints := ue.hints
+	if hints == nil {
+		hints = []string{}
+	}
+	return jsonError{jsonErrorBody{Code: ue.code, Name: name, Message: ue.msg, Hints: hints}}
 }
 
 func warnf(w io.Writer, format string, args ...any) {
