@@ -45,15 +45,11 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 			return errorWithHint(exitNotFound, fmt.Sprintf("folder %s does not exist", dir), "create it first or choose another -o path")
 		}
 	}
-	w, err := g.unlock(ctx, true)
+	w, d, err := g.unlockDocument(ctx, true, id)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	d, err := w.Get(id)
-	if err != nil {
-		return err
-	}
 	r, a, err := w.OpenAttachment(d, role)
 	if err != nil {
 		return err

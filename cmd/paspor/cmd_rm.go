@@ -30,15 +30,11 @@ func runRm(ctx context.Context, g *globals, id string, opts rmOptions) error {
 	if !opts.yes && !isTerminal(g.stdin) {
 		return usageError("refusing to delete without confirmation", "pass --yes")
 	}
-	w, err := g.unlock(ctx, false)
+	w, d, err := g.unlockDocument(ctx, false, id)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	d, err := w.Get(id)
-	if err != nil {
-		return err
-	}
 	if !opts.yes {
 		fmt.Fprintf(g.stderr, "Delete %s %s and its %d scan(s)? [y/N] ", d.Type, d.ID, len(d.Attachments))
 		line, err := readLine(ctx, bufio.NewReader(g.stdin))

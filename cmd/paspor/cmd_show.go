@@ -17,15 +17,11 @@ func newShowCommand(g *globals) *cobra.Command {
 }
 
 func runShow(ctx context.Context, g *globals, id string) error {
-	w, err := g.unlock(ctx, true)
+	w, d, err := g.unlockDocument(ctx, true, id)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	d, err := w.Get(id)
-	if err != nil {
-		return err
-	}
 	v := viewOf(d)
 	if g.json {
 		return printJSON(g.stdout, v)

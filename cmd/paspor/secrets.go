@@ -166,3 +166,18 @@ With this code and your passphrase, "paspor recover" reinstalls the device secre
 new machine. Without your passphrase, nothing can open the wallet.
 `, code)
 }
+
+// unlockDocument unlocks the wallet (see unlock) and finds the document id names: its ID or a
+// unique prefix. On success the caller closes the wallet.
+func (g *globals) unlockDocument(ctx context.Context, readOnly bool, id string) (*wallet.Wallet, *wallet.Document, error) {
+	w, err := g.unlock(ctx, readOnly)
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := w.Get(id)
+	if err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	return w, d, nil
+}
