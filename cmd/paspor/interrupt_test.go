@@ -112,8 +112,8 @@ func TestInterruptDuringAdd(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
 		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitInterrupted, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "paspor: error: interrupted") {
-		t.Errorf("stderr %q does not say interrupted", stderr.String())
+	if want := interruptNotice + "\npaspor: error: interrupted\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q (the notice, then the error)", stderr.String(), want)
 	}
 	if out, _ := run("list", "--json"); strings.TrimSpace(out) != "[]" {
 		t.Errorf("a document was stored after the interrupt: %s", out)

@@ -21,11 +21,11 @@ func main1() int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stopSignals := handleInterrupt(cancel, os.Stderr)
-	defer stopSignals()
 	g := newGlobals(os.Stdin, os.Stdout, os.Stderr)
 	root := newRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
+	stopSignals() // waits for the interrupt notice, so it comes before the error line
 	reportPeakRSS()
 	if err == nil {
 		return exitOK
