@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 )
@@ -18,7 +15,8 @@ func newGetCommand(g *globals) *cobra.Command {
 		Use:   "get ID ROLE",
 		Short: "Write an attachment to a file or stdout",
 		Long: `Write the attachment ROLE (front_side, reverse_side, selfie, file/N, translation/N) of a
-document to -o FILE, or to stdout (-o -, or no -o) when stdout is not a terminal. With -o, the file is
+document to -o FILE, or to stdout (-o -, or no -o) when stdout is not a terminal; an existing
+named pipe or device (-o /dev/stdout) is written in place. With -o, the file is
 written under a temporary name and renamed only once the content checked out, 0600.`,
 		Example: "  paspor get 3k9x front_side -o passport.jpg",
 		Args:    cobra.ExactArgs(2),
@@ -31,19 +29,8 @@ written under a temporary name and renamed only once the content checked out, 06
 }
 
 func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) error {
-	toStdout := isStdio(opts.output)
-	if toStdout {
-		if err := refuseBinaryToTerminal(g, "a scan", false, false); err != nil {
-			return err
-		}
-	} else {
-		if _, err := os.Lstat(opts.output); err == nil {
-			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o path or remove it first")
-		}
-		// Checked here, before unlocking, so the error names the folder and not the temporary file.
-		if dir := filepath.Dir(opts.output); !isDir(dir) {
-			return errorWithHint(exitNotFound, fmt.Sprintf("folder %s does not exist", dir), "create it first or choose another -o path")
-		}
+	if err := checkOutput(g, opts.output, "a scan", false, false); err != nil {
+		return err
 	}
 	w, d, err := g.unlockDocument(ctx, true, id)
 	if err != nil {
@@ -56,9 +43,8 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 	}
 	defer r.Close()
 	src := withProgress(g, interruptible(ctx, r), a.Size, "reading "+a.Role)
-	if toStdout {
-		_, err = io.Copy(g.stdout, src)
+	return writeOutput(g, opts.output, func(w io.Writer) error {
+		_, err := io.Copy(w, src)
 		return err
-	}
-	return writeFileAtomic(opts.output, src)
+	})
 }

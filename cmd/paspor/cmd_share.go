@@ -57,7 +57,8 @@ partner that re-encrypts the bundle to someone else hands over a bundle that is 
 Every share is recorded in the wallet (paspor history).
 
 As in age, -o - (or no -o) writes the bundle to standard output, which is refused when it
-is a terminal unless --armor; the summary line then goes to stderr.`,
+is a terminal unless --armor; an existing named pipe or device (-o /dev/stdout) is written
+in place. The summary line then goes to stderr.`,
 		Example: `  paspor share passport address -r age1pq1... -o bank.age --nonce 8f2c --purpose "account opening"
   paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none`,
 		Args: cobra.MinimumNArgs(1),
@@ -87,16 +88,14 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	if err != nil {
 		return err
 	}
-	toStdout := isStdio(opts.output)
-	if toStdout {
-		if g.json {
-			return usageError("--json needs -o FILE: standard output carries the bundle")
-		}
-		if err := refuseBinaryToTerminal(g, "a binary bundle", opts.armor, true); err != nil {
-			return err
-		}
-	} else if _, err := os.Lstat(opts.output); err == nil {
-		return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o path or remove it first")
+	// A bundle streamed to stdout, a pipe or a device (-o /dev/stdout) may share that stream
+	// with the summary: the summary goes to stderr, and --json (whose result is data) is refused.
+	streamed := isStdio(opts.output) || isSpecialFile(opts.output)
+	if streamed && g.json {
+		return usageError("--json needs -o FILE: standard output carries the bundle")
+	}
+	if err := checkOutput(g, opts.output, "a binary bundle", opts.armor, true); err != nil {
+		return err
 	}
 	w, err := g.unlock(ctx, false)
 	if err != nil {
@@ -144,8 +143,11 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 		files += len(d.Files)
 	}
 	summary, where := g.stdout, opts.output
-	if toStdout {
-		summary, where = g.stderr, "standard output" // stdout carries the bundle
+	if streamed {
+		summary = g.stderr
+	}
+	if isStdio(opts.output) {
+		where = "standard output"
 	}
 	_, err = fmt.Fprintf(summary, "wrote bundle %s to %s: %d document(s), %d scan(s), for %d recipient(s), expires %s\n",
 		m.BundleID, where, len(m.Documents), files, len(m.Audience), m.ExpiresAt.Format(time.RFC3339))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/paspor/paspor/internal/fsutil"
 )
@@ -16,11 +17,32 @@ import (
 // output no path at all, as in age.
 func isStdio(path string) bool { return path == "" || path == "-" }
 
-// refuseBinaryToTerminal refuses binary output (what, e.g. "a scan") to a terminal, where it
-// would garble the screen; armored output is text and allowed, as in age. canArmor says
-// whether the command has --armor, for the hint.
-func refuseBinaryToTerminal(g *globals, what string, armored, canArmor bool) error {
-	if armored || !isTerminal(g.stdout) {
+// checkOutput checks, before anything is unlocked, that binary output (what, e.g. "a scan")
+// can go to path: standard output ("-" or no path) or an existing FIFO or character device
+// (/dev/stdout, a named pipe), both refused when they are a terminal unless armored, as in
+// age; else a new file, which must not exist, in a folder that does. canArmor says whether
+// the command has --armor, for the hint.
+func checkOutput(g *globals, path, what string, armored, canArmor bool) error {
+	terminal := false
+	switch {
+	case isStdio(path):
+		terminal = isTerminal(g.stdout)
+	case isSpecialFile(path):
+		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+			terminal = isTerminal(f)
+			f.Close()
+		}
+	default:
+		if _, err := os.Lstat(path); err == nil {
+			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", path), "choose another -o path or remove it first")
+		}
+		// Checked here, so the error names the folder and not a temporary file in it.
+		if dir := filepath.Dir(path); !isDir(dir) {
+			return errorWithHint(exitNotFound, fmt.Sprintf("folder %s does not exist", dir), "create it first or choose another -o path")
+		}
+		return nil
+	}
+	if !terminal || armored {
 		return nil
 	}
 	hint := "pass -o FILE or redirect stdout"
@@ -30,11 +52,32 @@ func refuseBinaryToTerminal(g *globals, what string, armored, canArmor bool) err
 	return usageError("refusing to write "+what+" to the terminal", hint)
 }
 
-// writeOutput lets write fill the output named by path: standard output for "-" or no path,
-// else a new file written atomically (writeFileAtomicFunc).
+// isSpecialFile reports whether path names an existing FIFO or character device: output to it
+// is written in place (there is nothing to replace atomically).
+func isSpecialFile(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode()&(os.ModeNamedPipe|os.ModeCharDevice) != 0
+}
+
+// writeOutput lets write fill the output named by path (see checkOutput): standard output,
+// a FIFO or device written in place, or else a new file written atomically.
 func writeOutput(g *globals, path string, write func(io.Writer) error) error {
-	if isStdio(path) {
+	switch {
+	case isStdio(path):
 		return write(g.stdout)
+	case isSpecialFile(path):
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("failed to open %s: %w", path, err)
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("failed to write %s: %w", path, err)
+		}
+		return nil
 	}
 	return writeFileAtomicFunc(path, write)
 }
@@ -56,15 +99,6 @@ func stdinScans(g *globals, paths ...string) error {
 			"read the passphrase from a file or PASPOR_PASSPHRASE")
 	}
 	return nil
-}
-
-// writeFileAtomic writes r to path through a temporary file in the same folder (0600),
-// synced and linked into place only when r ended cleanly; path must not exist.
-func writeFileAtomic(path string, r io.Reader) error {
-	return writeFileAtomicFunc(path, func(w io.Writer) error {
-		_, err := io.Copy(w, r)
-		return err
-	})
 }
 
 // writeFileAtomicFunc lets write fill a new file at path (see fsutil.WriteFileFunc); a path
