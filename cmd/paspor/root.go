@@ -115,6 +115,7 @@ func newRootCommand(g *globals) *cobra.Command {
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}
+	registerCompletions(root)
 	return root
 }
 
