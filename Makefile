@@ -1,11 +1,11 @@
 # paspor: the two commands a newcomer runs are `make demo` and `make test`.
 GO      ?= go
-BIN     := bin/paspor
+BIN     ?= bin/paspor
 PKGS    := ./...
 # bash for pipefail: `go test -json | skipsummary` must fail when go test does.
 SHELL   := /bin/bash
 
-.PHONY: all build demo test vet lint fmt-check bench bench-go fuzz clean crashtest
+.PHONY: all build demo test vet lint fmt-check bench bench-go fuzz clean crashtest man completions install
 
 all: build
 
@@ -67,5 +67,34 @@ fuzz:
 crashtest: build
 	$(GO) run ./tools/crashtest -paspor $(BIN) -ops 600 -min-kills 500
 
+# Man pages, generated from the commands' help: ./man/paspor.1 and one paspor-COMMAND.1 per
+# command (`man ./man/paspor-share.1`). Generated, so not committed; MANDIR moves them.
+MANDIR ?= man
+man: build
+	rm -rf $(MANDIR)
+	$(BIN) __man $(MANDIR)
+
+# Completion scripts for bash, zsh and fish, from the binary itself, into $(COMPDIR).
+COMPDIR ?= bin/completions
+completions: build
+	mkdir -p $(COMPDIR)
+	$(BIN) completion bash > $(COMPDIR)/paspor.bash
+	$(BIN) completion zsh > $(COMPDIR)/_paspor
+	$(BIN) completion fish > $(COMPDIR)/paspor.fish
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, the man pages and the completion
+# scripts where bash-completion, zsh and fish look for them under PREFIX.
+PREFIX ?= /usr/local
+install: build man completions
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/paspor
+	install -m 0644 $(MANDIR)/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(COMPDIR)/paspor.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/paspor
+	install -m 0644 $(COMPDIR)/_paspor $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_paspor
+	install -m 0644 $(COMPDIR)/paspor.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/paspor.fish
+
 clean:
-	rm -rf bin
+	rm -rf bin man

@@ -111,6 +111,7 @@ func newRootCommand(g *globals) *cobra.Command {
 		newHistoryCommand(g),
 		newPartnerCommand(g),
 		newOpenCommand(g),
+		newManCommand(g),
 	)
 	for _, c := range root.Commands() {
 		wrapArgs(c)

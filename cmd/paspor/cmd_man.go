@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+)
+
+// newManCommand writes the man pages; `make man` runs it. It is hidden: users read the pages,
+// they do not make them.
+func newManCommand(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:    "__man DIR",
+		Short:  "Write man pages (paspor.1, paspor-COMMAND.1) into DIR",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runMan(cmd.Root(), args[0], g)
+		},
+	}
+}
+
+func runMan(root *cobra.Command, dir string, g *globals) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("failed to create the man page folder: %w", err)
+	}
+	v := readVersion()
+	header := &doc.GenManHeader{Title: "PASPOR", Section: "1", Source: "paspor " + v.Version, Manual: "paspor manual"}
+	// The footer date is the commit's, so that the same commit gives the same pages; without
+	// VCS information cobra takes $SOURCE_DATE_EPOCH, else today.
+	if t, err := time.Parse(time.RFC3339, v.Time); err == nil {
+		header.Date = &t
+	}
+	root.DisableAutoGenTag = true
+	forEachCommand(root, func(c *cobra.Command) { c.Long = manMarkdown(c.Long) })
+	if err := doc.GenManTree(root, header, dir); err != nil {
+		return fmt.Errorf("failed to write the man pages: %w", err)
+	}
+	matches, err := filepath.Glob(filepath.Join(dir, "*.1"))
+	if err != nil {
+		return err
+	}
+	if !g.json {
+		fmt.Fprintf(g.stderr, "paspor: wrote %d man pages to %s\n", len(matches), dir)
+	}
+	return nil
+}
+
+func forEachCommand(c *cobra.Command, fn func(*cobra.Command)) {
+	fn(c)
+	for _, sub := range c.Commands() {
+		forEachCommand(sub, fn)
+	}
+}
+
+// manMarkdown turns help text, which is laid out for a terminal, into the Markdown the man
+// page generator reads: indented lines (tables, commands) stay as typed, as code blocks, and
+// a line in capitals above them (EXIT STATUS) becomes a section heading. Everything else is
+// a paragraph, which man fills to the reader's width.
+func manMarkdown(long string) string {
+	lines := strings.Split(long, "\n")
+	var out []string
+	inCode := false
+	for i, line := range lines {
+		indented := strings.HasPrefix(line, " ") && strings.TrimSpace(line) != ""
+		switch {
+		case indented:
+			if !inCode && len(out) > 0 && out[len(out)-1] != "" {
+				out = append(out, "")
+			}
+			out = append(out, "    "+line)
+		case isHeading(line) && i+1 < len(lines) && strings.HasPrefix(lines[i+1], " "):
+			out = append(out, "", "# "+line, "")
+		default:
+			if inCode && line != "" {
+				out = append(out, "")
+			}
+			out = append(out, line)
+		}
+		inCode = indented
+	}
+	return strings.Join(out, "\n")
+}
+
+// isHeading reports whether line is a heading of help text: capitals and spaces only.
+func isHeading(line string) bool {
+	if len(line) < 2 {
+		return false
+	}
+	for _, r := range line {
+		if !(r >= 'A' && r <= 'Z' || r == ' ') {
+			return false
+		}
+	}
+	return true
+}
