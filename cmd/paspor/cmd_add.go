@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -77,8 +75,9 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 	if err := stdinScans(g, scans...); err != nil {
 		return err
 	}
+	var prompted []promptedScan
 	if len(fields) == 0 && len(spec.Fields) > 0 && isTerminal(g.stdin) && !slices.Contains(scans, "-") {
-		if fields, err = promptFields(ctx, g, spec); err != nil {
+		if fields, prompted, err = promptDocument(ctx, g, spec, opts); err != nil {
 			return err
 		}
 	}
@@ -116,6 +115,11 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 			return err
 		}
 	}
+	for _, p := range prompted {
+		if err := add(p.role, p.path); err != nil {
+			return err
+		}
+	}
 	w, err := g.unlock(ctx, false)
 	if err != nil {
 		return err
@@ -130,29 +134,4 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 	}
 	_, err = fmt.Fprintln(g.stdout, d.ID)
 	return err
-}
-
-// promptFields asks for each field of the type on the terminal; empty answers skip
-// optional fields.
-func promptFields(ctx context.Context, g *globals, spec *schema.TypeSpec) (map[string]string, error) {
-	in := bufio.NewReader(g.stdin)
-	fields := map[string]string{}
-	for _, f := range spec.Fields {
-		mark := ""
-		if f.Required {
-			mark = " (required)"
-		}
-		fmt.Fprintf(g.stderr, "%s%s: ", f.Name, mark)
-		line, err := readLine(ctx, in)
-		if errors.Is(err, errInterrupted) {
-			return nil, err
-		}
-		if err != nil && line == "" {
-			return nil, fmt.Errorf("failed to read %s: %w", f.Name, err)
-		}
-		if v := strings.TrimSpace(line); v != "" {
-			fields[f.Name] = v
-		}
-	}
-	return fields, nil
 }

@@ -46,7 +46,7 @@ var exitCodeTable = []exitCodeInfo{
 	{exitRejected, "bundle_rejected", "a bundle failed a check; nothing was written for it"},
 	{exitExists, "exists", "the wallet or file already exists; nothing was overwritten"},
 	{exitCorrupt, "corrupt", "the wallet is damaged or was tampered with"},
-	{exitInterrupted, "interrupted", "stopped by Ctrl-C; nothing half-written is left"},
+	{exitInterrupted, "interrupted", "stopped by Ctrl-C, or Ctrl-D at a prompt; nothing half-written is left"},
 }
 
 // exitCodesHelp is the EXIT STATUS section of the root command's help.
