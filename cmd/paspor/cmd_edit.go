@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -37,6 +39,12 @@ func runEdit(ctx context.Context, g *globals, id string, opts editOptions, label
 	set, err := parseFieldFlags(opts.fields)
 	if err != nil {
 		return err
+	}
+	for _, name := range opts.unset {
+		if _, both := set[strings.TrimSpace(name)]; both {
+			return usageError(fmt.Sprintf("--field %q and --unset %q contradict each other", name, name),
+				"set the field or remove it, not both")
+		}
 	}
 	if len(set) == 0 && len(opts.unset) == 0 && label == nil {
 		return usageError("nothing to change", "pass --field key=value, --unset key or --label")

@@ -24,7 +24,7 @@ func newSelection(docs []*wallet.Document, fields, attachments []string) (*selec
 		for _, f := range fields {
 			f = strings.TrimSpace(f)
 			if !anyTypeHasField(docs, f) {
-				return nil, usageError(fmt.Sprintf("--fields: no selected document has a field %q", f),
+				return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("--fields: no selected document has a field %q", f),
 					"paspor show ID lists a document's fields")
 			}
 			s.fields[f] = true
@@ -40,8 +40,14 @@ func newSelection(docs []*wallet.Document, fields, attachments []string) (*selec
 				}
 				break
 			}
-			if _, err := schema.ParseRoleForAdd(a); err != nil {
-				return nil, usageError("--attachments: "+lower(err.Error()), "roles are front_side, reverse_side, selfie, file, file/N, translation, translation/N, or none")
+			ref, err := schema.ParseRoleForAdd(a)
+			if err != nil {
+				return nil, errorWithHint(exitInvalidInput, "--attachments: "+lower(err.Error()), "roles are front_side, reverse_side, selfie, file, file/N, translation, translation/N, or none")
+			}
+			// A role no selected type has would silently send no scan.
+			if !anyTypeHasRole(docs, ref.Name) {
+				return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("--attachments: no selected document can have a %s scan", ref.Name),
+					"paspor show ID lists a document's scans")
 			}
 			s.attachments = append(s.attachments, a)
 		}
@@ -53,6 +59,17 @@ func anyTypeHasField(docs []*wallet.Document, name string) bool {
 	for _, d := range docs {
 		if spec, err := schema.LookupType(d.Type); err == nil {
 			if _, ok := spec.Field(name); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func anyTypeHasRole(docs []*wallet.Document, role string) bool {
+	for _, d := range docs {
+		if spec, err := schema.LookupType(d.Type); err == nil {
+			if _, ok := spec.Role(role); ok {
 				return true
 			}
 		}
