@@ -19,7 +19,6 @@ const (
 	maxPadding = 255
 )
 
-
 // NewSecret returns 32 random bytes whose byte sum mod 255 is 239, as Telegram clients
 // generate them. Readers of the format do not depend on the checksum; it is kept so that
 // data paspor writes looks like a Telegram client's.
