@@ -2,16 +2,19 @@ package telegram
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/rsa"
+	"errors"
 	"maps"
+	"os"
 	"slices"
 	"testing"
 	"time"
 )
 
+// testKey is the bot key of paspor-built test data: the TBEP vectors' key, so that no
+// test spends time generating one.
 var testKey = func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := parsePrivateKeyFile("testdata/tbep/private-key.pem")
 	if err != nil {
 		panic(err)
 	}
@@ -143,5 +146,38 @@ func TestEncryptPadding(t *testing.T) {
 	}
 	if !lengths[32] || !lengths[255] {
 		t.Errorf("paddings 32 and 255 never chosen: %v", len(lengths))
+	}
+}
+
+func TestKeys(t *testing.T) {
+	priv, pub, err := GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := ParsePrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParsePublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !k.PublicKey.Equal(p) || k.N.BitLen() != KeyBits {
+		t.Fatal("the public key does not match the private key, or is not 2048 bits")
+	}
+	tbep, err := os.ReadFile("testdata/tbep/public-key.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := ParsePublicKey(tbep); err != nil || !testKey.PublicKey.Equal(p) {
+		t.Fatalf("TBEP public key: %v", err)
+	}
+	for _, bad := range [][]byte{nil, []byte("x"), priv} {
+		if _, err := ParsePublicKey(bad); !errors.Is(err, ErrNotRSAKey) {
+			t.Errorf("ParsePublicKey accepted %.20q", bad)
+		}
+	}
+	if _, err := ParsePrivateKey(pub); !errors.Is(err, ErrNotRSAKey) {
+		t.Error("ParsePrivateKey accepted a public key")
 	}
 }

@@ -3,8 +3,6 @@ package telegram
 import (
 	"bytes"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"testing"
@@ -36,20 +34,17 @@ func readVector(t testing.TB, name string) []byte {
 
 func readPrivateKey(t testing.TB, name string) *rsa.PrivateKey {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	k, err := parsePrivateKeyFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		t.Fatalf("%s: no PEM block", name)
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(blk.Bytes); err == nil {
-		return k
-	}
-	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+	return k
+}
+
+func parsePrivateKeyFile(path string) (*rsa.PrivateKey, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%s: %v", name, err)
+		return nil, err
 	}
-	return k.(*rsa.PrivateKey)
+	return ParsePrivateKey(b)
 }

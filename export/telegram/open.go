@@ -42,6 +42,9 @@ type Element struct {
 	Files []File
 	// Hash is the element's hash, which setPassportDataErrors takes to name an element.
 	Hash string
+	// DataHash is the base64 data_hash of the element's data ("" for types without data),
+	// which setPassportDataErrors takes to name a field.
+	DataHash string
 }
 
 // File is an encrypted file an element refers to, with the credentials to decrypt it.
@@ -186,6 +189,7 @@ func openElement(e *EncryptedPassportElement, k kind, sv secureValue) (*Element,
 			return nil, err
 		}
 		el.Fields = fields
+		el.DataHash = sv.Data.DataHash
 	} else if e.Data != "" {
 		return nil, reject(ReasonMalformed, e.Type, "this type carries no data")
 	}
