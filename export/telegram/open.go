@@ -66,6 +66,7 @@ type File struct {
 }
 
 // Name is the name a bot saves the downloaded file under: file_unique_id, else file_id.
+// [Open] accepts only IDs of letters, digits, "-" and "_", so Name is a safe file name.
 func (f *File) Name() string {
 	if f.FileUniqueID != "" {
 		return f.FileUniqueID
@@ -275,6 +276,9 @@ func openFile(typ, role string, pf *PassportFile, fc *fileCredentials) (*File, e
 	if pf.FileID == "" && pf.FileUniqueID == "" {
 		return nil, reject(ReasonMalformed, where, "no file_id")
 	}
+	if !safeFileName(pf.FileID) || pf.FileUniqueID != "" && !safeFileName(pf.FileUniqueID) {
+		return nil, reject(ReasonMalformed, where, "file_id or file_unique_id is not a plain token")
+	}
 	if fc == nil {
 		return nil, reject(ReasonCredentials, where, "the credentials have no secret for the file")
 	}
@@ -293,6 +297,21 @@ func openFile(typ, role string, pf *PassportFile, fc *fileCredentials) (*File, e
 		Role: role, FileID: pf.FileID, FileUniqueID: pf.FileUniqueID, Size: pf.FileSize,
 		Date: pf.FileDate, FileHash: fc.FileHash, element: typ, hash: hash, secret: secret,
 	}, nil
+}
+
+// safeFileName reports whether s is a token Telegram uses for file IDs (letters, digits,
+// "-" and "_", at most 256 bytes), and so safe as a file name in a download folder.
+func safeFileName(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeB64 decodes standard base64, padded or not, as clients send both.

@@ -160,6 +160,11 @@ func TestOpenRejects(t *testing.T) {
 				return ct, h
 			})
 		}},
+		{name: "file id with a path", reason: ReasonMalformed, element: "driver_license front_side", input: func(t *testing.T) []byte {
+			pd, _ := built(t)
+			pd.Data[1].FrontSide.FileUniqueID = "../../etc/passwd"
+			return encode(t, pd)
+		}},
 		{name: "not json", reason: ReasonMalformed, input: func(*testing.T) []byte { return []byte("{\"data\":") }},
 		{name: "unknown type", reason: ReasonMalformed, input: func(t *testing.T) []byte {
 			pd, _ := built(t)
