@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ type Built struct {
 	PassportData []byte
 	// Files are the encrypted files, each named as passport_data refers to it.
 	Files []BuiltFile
-	// Omitted lists "type.field" for fields that Telegram Passport has no place for.
+	// Omitted lists "type.field" for fields that Telegram Passport has no place for, sorted.
 	Omitted []string
 }
 
@@ -135,6 +136,7 @@ func Build(docs []Document, key *rsa.PublicKey, opts BuildOptions) (*Built, erro
 		return nil, fmt.Errorf("failed to encode passport_data: %w", err)
 	}
 	b.out.PassportData = append(b.out.PassportData, '\n')
+	slices.Sort(b.out.Omitted)
 	return b.out, nil
 }
 
