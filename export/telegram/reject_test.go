@@ -195,6 +195,27 @@ func TestOpenRejects(t *testing.T) {
 	}
 }
 
+// TestHashBeforePadding: data whose padding is invalid and whose hash is wrong is reported
+// as a hash failure, so that nobody can tell padding failures from others.
+func TestHashBeforePadding(t *testing.T) {
+	secret, _ := NewSecret(nil)
+	for _, p := range []int{0, 18, 31, 200} {
+		ct, hash := sealWithPadding(nil, secret, p, 64)
+		if _, err := Decrypt(ct, secret, hash); err.(*RejectedError).Reason != ReasonPadding {
+			t.Fatalf("padding %d with the right hash: %v, want padding", p, err)
+		}
+		wrong := append([]byte(nil), hash...)
+		wrong[0] ^= 1
+		if _, err := Decrypt(ct, secret, wrong); err.(*RejectedError).Reason != ReasonHash {
+			t.Errorf("padding %d with a wrong hash: %v, want hash", p, err)
+		}
+		flipped := flipBytes(ct, 5)
+		if _, err := Decrypt(flipped, secret, hash); err.(*RejectedError).Reason != ReasonHash {
+			t.Errorf("padding %d, flipped ciphertext: %v, want hash", p, err)
+		}
+	}
+}
+
 func TestFileDecryptRejects(t *testing.T) {
 	_, out := built(t)
 	p, err := Open(out.PassportData, testKey, OpenOptions{})
