@@ -113,6 +113,35 @@ func telegramScriptCommands() map[string]func(ts *testscript.TestScript, neg boo
 				ts.Check(os.WriteFile(filepath.Join(dir, f.Name), f.Ciphertext, 0o600))
 			}
 		},
+		// tgvector DIR: the real identity_card + utility_bill vector of
+		// Telegram.Bot.Extensions.Passport, as a bot would have it: DIR/passport_data.json,
+		// DIR/bot.pem, DIR/downloads/<file_id> for the five files, and their plaintexts as
+		// DIR/<role>.jpg.
+		"tgvector": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 1 {
+				ts.Fatalf("usage: tgvector DIR")
+			}
+			src := filepath.Join("..", "..", "export", "telegram", "testdata")
+			dir := ts.MkAbs(args[0])
+			ts.Check(os.MkdirAll(filepath.Join(dir, "downloads"), 0o700))
+			cp := func(from, to string) {
+				b, err := os.ReadFile(filepath.Join(src, from))
+				ts.Check(err)
+				ts.Check(os.WriteFile(filepath.Join(dir, to), b, 0o600))
+			}
+			cp("example/passport_data.json", "passport_data.json")
+			cp("tbep/private-key.pem", "bot.pem")
+			for id, name := range map[string]string{
+				"DgADAQADGwADQnBBRBexahgtkoPgAg": "identity_card-front_side",
+				"DgADAQADKAADNfRARK9jbzh5AAFqvAI": "identity_card-reverse_side",
+				"DgADAQADNAADA1BJRCUHz9fqxiqJAg": "identity_card-selfie",
+				"DgADAQADQAADPupBRDIrCqSwkb4iAg": "utility_bill",
+				"DgADAQADOwADGV9BRP4b7RLGAtUKAg": "utility_bill-translation",
+			} {
+				cp("tbep/"+name+".jpg.enc", filepath.Join("downloads", id))
+				cp("tbep/"+name+".jpg", name+".jpg")
+			}
+		},
 		// tgflip DIR: flip one bit in the middle of every encrypted file in DIR (not the JSON).
 		"tgflip": func(ts *testscript.TestScript, neg bool, args []string) {
 			if neg || len(args) != 1 {
