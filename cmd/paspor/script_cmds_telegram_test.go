@@ -132,11 +132,11 @@ func telegramScriptCommands() map[string]func(ts *testscript.TestScript, neg boo
 			cp("example/passport_data.json", "passport_data.json")
 			cp("tbep/private-key.pem", "bot.pem")
 			for id, name := range map[string]string{
-				"DgADAQADGwADQnBBRBexahgtkoPgAg": "identity_card-front_side",
+				"DgADAQADGwADQnBBRBexahgtkoPgAg":  "identity_card-front_side",
 				"DgADAQADKAADNfRARK9jbzh5AAFqvAI": "identity_card-reverse_side",
-				"DgADAQADNAADA1BJRCUHz9fqxiqJAg": "identity_card-selfie",
-				"DgADAQADQAADPupBRDIrCqSwkb4iAg": "utility_bill",
-				"DgADAQADOwADGV9BRP4b7RLGAtUKAg": "utility_bill-translation",
+				"DgADAQADNAADA1BJRCUHz9fqxiqJAg":  "identity_card-selfie",
+				"DgADAQADQAADPupBRDIrCqSwkb4iAg":  "utility_bill",
+				"DgADAQADOwADGV9BRP4b7RLGAtUKAg":  "utility_bill-translation",
 			} {
 				cp("tbep/"+name+".jpg.enc", filepath.Join("downloads", id))
 				cp("tbep/"+name+".jpg", name+".jpg")
