@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,7 +46,8 @@ With -o, OUT/passport.json (every element, its fields and files) and OUT/files/ 
 decrypted scans) appear only after every check passed; OUT must not exist.
 
 Rejected data gets a stable reason: malformed, key, hash, padding, secret, credentials,
-nonce, too_large (exit code 9). Needs no wallet.`,
+nonce, too_large (exit code 9); with --json, stdout then holds {"verified": false,
+"reason": ..., "element": ..., "detail": ...}. Needs no wallet.`,
 		Example: `  paspor telegram open passport_data.json -i bot.pem --nonce 8f2c --files downloads/ -o received/
   paspor telegram open passport_data.json -i bot.pem --json`,
 		Args: cobra.ExactArgs(1),
@@ -57,6 +59,7 @@ nonce, too_large (exit code 9). Needs no wallet.`,
 
 // telegramOpened is what telegram open prints with --json and writes as passport.json.
 type telegramOpened struct {
+	Verified bool              `json:"verified"`
 	Nonce    string            `json:"nonce"`
 	Elements []telegramElement `json:"elements"`
 	Dir      string            `json:"dir,omitempty"`
@@ -98,11 +101,11 @@ func runTelegramOpen(g *globals, path string, opts telegramOpenOptions) error {
 	}
 	p, err := telegram.Open(data, key, telegram.OpenOptions{Nonce: opts.nonce})
 	if err != nil {
-		return err
+		return telegramRejected(g, err)
 	}
 	plain, err := readDownloads(p, opts.files)
 	if err != nil {
-		return err
+		return telegramRejected(g, err)
 	}
 	res := openedView(p, plain)
 	if opts.output != "" {
@@ -118,8 +121,19 @@ func runTelegramOpen(g *globals, path string, opts telegramOpenOptions) error {
 	return nil
 }
 
+// telegramRejected prints, with --json, the reason of a rejection as
+// {"verified": false, "reason", "element", "detail"} (as paspor open does for bundles), and
+// returns err for the exit code and the message on stderr.
+func telegramRejected(g *globals, err error) error {
+	var rej *telegram.RejectedError
+	if g.json && errors.As(err, &rej) {
+		printJSON(g.stdout, map[string]any{"verified": false, "reason": rej.Reason, "element": rej.Element, "detail": rej.Detail})
+	}
+	return err
+}
+
 func openedView(p *telegram.Passport, plain map[*telegram.File][]byte) telegramOpened {
-	res := telegramOpened{Nonce: p.Nonce, Elements: []telegramElement{}}
+	res := telegramOpened{Verified: true, Nonce: p.Nonce, Elements: []telegramElement{}}
 	for i := range p.Elements {
 		el := &p.Elements[i]
 		te := telegramElement{Type: el.Type, Fields: el.Fields, Files: []telegramFile{}, Hash: el.Hash, DataHash: el.DataHash}
