@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/export/telegram"
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/factor"
 )
@@ -78,6 +79,8 @@ func describeError(err error) *userError {
 		kf  *factor.KeyFileError
 		bad *factor.MalformedSecretError
 		big *wallet.TooLargeError
+		tgr *telegram.RejectedError
+		tgm *telegram.MissingError
 	)
 	switch {
 	case isInterrupted(err):
@@ -119,6 +122,11 @@ func describeError(err error) *userError {
 			hints: []string{"restore the wallet file from a backup; other documents may still open"}}
 	case errors.As(err, &rej):
 		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected}
+	case errors.As(err, &tgr):
+		return &userError{msg: lower(tgr.Error()), code: exitRejected, hints: telegramHints(tgr.Reason)}
+	case errors.As(err, &tgm):
+		return &userError{msg: lower(tgm.Error()), code: exitNotFound,
+			hints: []string{"add the missing documents (paspor add) or name them as SELECTORs"}}
 	}
 	return &userError{msg: lower(err.Error()), code: exitError}
 }

@@ -38,12 +38,13 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
 		Cmds:                allScriptCommands(),
+		Condition:           scriptCondition,
 	})
 }
 
 func allScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := scriptCommands()
-	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands()) {
+	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands()) {
 		if _, dup := cmds[name]; dup {
 			panic("script command defined twice: " + name)
 		}
