@@ -17,8 +17,11 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
-	if e.Line == 0 {
+	switch {
+	case e.Line == 0:
 		return fmt.Sprintf("mrz: %s: %s", e.Field, e.Reason)
+	case e.Column == 0:
+		return fmt.Sprintf("mrz: %s (line %d): %s", e.Field, e.Line, e.Reason)
 	}
 	return fmt.Sprintf("mrz: %s (line %d, column %d): %s", e.Field, e.Line, e.Column, e.Reason)
 }

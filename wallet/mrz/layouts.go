@@ -10,6 +10,9 @@ type parser struct {
 	lines []string
 	now   time.Time
 	m     *MRZ
+	// numberRanOn is set when the document number ran on into the optional data, whose
+	// remainder is then already in m.OptionalData.
+	numberRanOn bool
 }
 
 func (p *parser) text(s span) string { return p.lines[s.line][s.start:s.end] }
@@ -96,7 +99,7 @@ func (p *parser) twoLine() error {
 	if err := p.personal(span{1, 10, 13}, span{1, 13, 19}, span{1, 20, 21}, span{1, 21, 27}); err != nil {
 		return err
 	}
-	if p.m.OptionalData == "" {
+	if !p.numberRanOn {
 		p.m.OptionalData = trimFiller(p.text(optional))
 	}
 	if visa {
@@ -124,7 +127,7 @@ func (p *parser) td1() error {
 	if err := p.personal(span{1, 15, 18}, span{1, 0, 6}, span{1, 7, 8}, span{1, 8, 14}); err != nil {
 		return err
 	}
-	if p.m.OptionalData == "" {
+	if !p.numberRanOn {
 		p.m.OptionalData = trimFiller(p.text(optional))
 	}
 	if extra := trimFiller(p.text(span{1, 18, 29})); extra != "" {
@@ -194,7 +197,8 @@ func (p *parser) longNumber(number, optional, digit span) error {
 		return err
 	}
 	p.m.DocumentNumber = p.text(number) + p.text(tail)
-	p.m.OptionalData = trimFiller(rest[end:])
+	p.m.OptionalData = trimFiller(strings.TrimLeft(rest[end:], "<"))
+	p.numberRanOn = true
 	return nil
 }
 
