@@ -22,8 +22,8 @@ const (
 	mCOM  = 0xFE
 )
 
-// maxJPEGHeader caps the segments kept before the image data (ICC profiles, tables), so a
-// file of endless kept segments cannot make the decoder's look-ahead grow.
+// maxJPEGHeader caps the segments kept before the frame header (ICC profiles, tables), which
+// the decoder check holds in memory while it reads the dimensions.
 const maxJPEGHeader = 4 << 20
 
 var (
@@ -199,7 +199,7 @@ func (j *jpegWalker) segment(marker byte) error {
 			return err
 		}
 	}
-	if !j.scanned {
+	if !j.frame || isSOF(marker) {
 		if j.header += int64(n + 2); j.header > maxJPEGHeader {
 			return &InvalidError{MediaType: MediaJPEG, Reason: "header segments too large"}
 		}

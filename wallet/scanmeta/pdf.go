@@ -27,11 +27,8 @@ var pdfTokens = []struct {
 	{"/ObjStm", KindPDFHidden, "ObjStm"},
 }
 
-// pdfEOFWindow is how far from the end the "%%EOF" marker must be (ISO 32000-1, 7.5.5,
-// allows trailing junk; readers look in the last kilobyte).
-const pdfEOFWindow = 1024
-
-// scanPDF copies a PDF unchanged, noting which metadata names occur in its bytes. It finds
+// scanPDF copies a PDF unchanged, noting which metadata names occur in its bytes. Only the
+// header is checked: PDF readers repair damaged files, and paspor does not parse them. It finds
 // names as written in uncompressed objects only: a name spelled with #xx escapes, or an Info
 // dictionary inside a compressed object stream, is not seen (an object stream is reported).
 func scanPDF(w io.Writer, r io.Reader, _ Limits, rep *Report) error {
@@ -43,7 +40,6 @@ func scanPDF(w io.Writer, r io.Reader, _ Limits, rep *Report) error {
 	buf := make([]byte, 64<<10)
 	window := make([]byte, 0, len(buf)+overlap)
 	found := make([]bool, len(pdfTokens))
-	var tail []byte // the last pdfEOFWindow bytes
 	for {
 		n, err := br.Read(buf)
 		if n > 0 {
@@ -57,10 +53,6 @@ func scanPDF(w io.Writer, r io.Reader, _ Limits, rep *Report) error {
 			if len(window) > overlap {
 				window = append(window[:0], window[len(window)-overlap:]...)
 			}
-			tail = append(tail, buf[:n]...)
-			if len(tail) > pdfEOFWindow {
-				tail = append(tail[:0], tail[len(tail)-pdfEOFWindow:]...)
-			}
 		}
 		if err == io.EOF {
 			break
@@ -68,9 +60,6 @@ func scanPDF(w io.Writer, r io.Reader, _ Limits, rep *Report) error {
 		if err != nil {
 			return fmt.Errorf("failed to read PDF: %w", err)
 		}
-	}
-	if !bytes.Contains(tail, []byte("%%EOF")) {
-		return &InvalidError{MediaType: MediaPDF, Reason: "truncated (no %%EOF marker at the end)"}
 	}
 	for i, t := range pdfTokens {
 		if found[i] {
