@@ -24,6 +24,7 @@ type addOptions struct {
 	translations []string
 	files        []string
 	maxFileSize  string
+	keepMetadata bool
 }
 
 func (o *addOptions) AddFlags(f *pflag.FlagSet) {
@@ -35,6 +36,7 @@ func (o *addOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.translations, "translation", nil, "certified translation (repeatable)")
 	f.StringArrayVar(&o.files, "file", nil, "a page of a proof-of-address document (repeatable)")
 	f.StringVar(&o.maxFileSize, "max-file-size", "100MiB", "largest attachment accepted")
+	f.BoolVar(&o.keepMetadata, "keep-metadata", false, "store scans as they are, with their EXIF, XMP, text chunks and comments")
 }
 
 func newAddCommand(g *globals) *cobra.Command {
@@ -44,6 +46,12 @@ func newAddCommand(g *globals) *cobra.Command {
 		Short: "Add a document with its fields and scans",
 		Long: `Add a document of TYPE with its fields (--field key=value, names as in Telegram Passport)
 and scans. On a terminal without --field, paspor asks for each field. Prints the new ID.
+
+Scans must decode as what they are (JPEG, PNG, PDF). JPEG and PNG scans are stored without
+their metadata (EXIF with GPS position and phone serial, XMP, IPTC, comments, PNG text and
+time chunks), losslessly: the image data is not re-encoded and the EXIF orientation is kept.
+add says on stderr what it removed (--json: "metadata"); --keep-metadata stores scans as
+they are. PDF metadata (author, producer, XMP) is reported, not removed.
 
 Types: ` + strings.Join(schema.TypeNames(), ", ") + `.
 Dates are YYYY-MM-DD (DD.MM.YYYY accepted), countries ISO 3166-1 alpha-2 (DE, FR).`,
@@ -114,13 +122,14 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 		return err
 	}
 	defer w.Close()
-	d, err := w.Add(spec.Name, opts.label, fields, inputs, wallet.AddOptions{MaxFileSize: maxSize})
+	d, err := w.Add(spec.Name, opts.label, fields, inputs, wallet.AddOptions{MaxFileSize: maxSize, KeepMetadata: opts.keepMetadata})
 	if err != nil {
 		return err
 	}
 	if g.json {
-		return printJSON(g.stdout, map[string]string{"id": d.ID})
+		return printJSON(g.stdout, map[string]any{"id": d.ID, "metadata": scanMetadataJSON(d.Attachments)})
 	}
+	printScanMetadata(g.stderr, d.Attachments)
 	_, err = fmt.Fprintln(g.stdout, d.ID)
 	return err
 }
