@@ -25,6 +25,7 @@ type addOptions struct {
 	files        []string
 	maxFileSize  string
 	keepMetadata bool
+	mrzFile      string
 }
 
 func (o *addOptions) AddFlags(f *pflag.FlagSet) {
@@ -36,6 +37,7 @@ func (o *addOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.translations, "translation", nil, "certified translation (repeatable)")
 	f.StringArrayVar(&o.files, "file", nil, "a page of a proof-of-address document (repeatable)")
 	f.StringVar(&o.maxFileSize, "max-file-size", "100MiB", "largest attachment accepted")
+	f.StringVar(&o.mrzFile, "mrz-file", "", "fill document_no, expiry_date, issuing_country and mrz from the machine-readable zone in FILE (- for standard input)")
 	f.BoolVar(&o.keepMetadata, "keep-metadata", false, "store scans as they are, with their EXIF, XMP, text chunks and comments")
 }
 
@@ -53,11 +55,17 @@ time chunks), losslessly: the image data is not re-encoded and the EXIF orientat
 add says on stderr what it removed (--json: "metadata"); --keep-metadata stores scans as
 they are. PDF metadata (author, producer, XMP) is reported, not removed.
 
+For passport, internal_passport, identity_card and driver_license, --mrz-file FILE (or - for
+standard input) reads the machine-readable zone (ICAO 9303 TD1, TD2, TD3; MRV visas), checks
+every check digit, and fills document_no, expiry_date, issuing_country and mrz. A --field
+that disagrees with the zone is an error naming the field.
+
 Types: ` + strings.Join(schema.TypeNames(), ", ") + `.
 Dates are YYYY-MM-DD (DD.MM.YYYY accepted), countries ISO 3166-1 alpha-2 (DE, FR).`,
 		Example: `  paspor add passport --field document_no=C01X00T47 --field expiry_date=2031-05-01 \
       --field issuing_country=DE --front passport.jpg --selfie me.jpg
-  paspor add utility_bill --field issue_date=2026-10-01 --file bill-p1.pdf --file bill-p2.pdf`,
+  paspor add utility_bill --field issue_date=2026-10-01 --file bill-p1.pdf --file bill-p2.pdf
+  paspor add passport --mrz-file mrz.txt --front passport.jpg`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runAdd(cmd.Context(), g, args[0], opts) },
 	}
@@ -77,6 +85,11 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 	maxSize, err := parseSize(opts.maxFileSize)
 	if err != nil {
 		return usageError("--max-file-size: "+err.Error(), "sizes look like 100MiB, 2GiB or 5000000")
+	}
+	if opts.mrzFile != "" {
+		if fields, err = fieldsFromMRZFile(g, spec, fields, opts.mrzFile); err != nil {
+			return err
+		}
 	}
 	if len(fields) == 0 && len(spec.Fields) > 0 && isTerminal(g.stdin) {
 		if fields, err = promptFields(ctx, g, spec); err != nil {

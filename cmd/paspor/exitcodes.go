@@ -8,6 +8,7 @@ import (
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/factor"
+	"github.com/paspor/paspor/wallet/mrz"
 )
 
 // Exit codes are part of paspor's interface: fixed, documented, never renumbered.
@@ -75,6 +76,8 @@ func describeError(err error) *userError {
 		kf  *factor.KeyFileError
 		bad *factor.MalformedSecretError
 		big *wallet.TooLargeError
+		mzf *mrz.FieldError
+		mzc *mrz.CheckDigitError
 	)
 	switch {
 	case isInterrupted(err):
@@ -111,6 +114,10 @@ func describeError(err error) *userError {
 			hints: []string{"nothing was stored; raise the cap with --max-file-size SIZE"}}
 	case errors.As(err, &inv):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput}
+	case errors.As(err, &mzc):
+		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzc)}
+	case errors.As(err, &mzf):
+		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzf)}
 	case errors.As(err, &cor):
 		return &userError{msg: lower(err.Error()), code: exitCorrupt,
 			hints: []string{"restore the wallet file from a backup; other documents may still open"}}

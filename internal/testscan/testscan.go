@@ -52,26 +52,34 @@ func WriteJPEG(w io.Writer, size int64, rnd io.Reader) error {
 	if _, err := w.Write(baseJPEG[:sos]); err != nil {
 		return err
 	}
-	pad := size - int64(len(baseJPEG))
 	buf := make([]byte, maxICCData)
-	for seq := 1; pad > 0; seq++ {
-		n := min(pad-iccOverhead, maxICCData)
-		if rest := pad - iccOverhead - n; rest > 0 && rest < iccOverhead+1 {
-			n -= iccOverhead + 1 // leave enough for one more segment
-		}
+	for seq, n := range jpegPadding(size) {
 		l := n + 2 + 14
 		head := append([]byte{0xFF, 0xE2, byte(l >> 8), byte(l)}, "ICC_PROFILE\x00"...)
-		head = append(head, byte(seq), 255)
+		head = append(head, byte(seq+1), 255)
 		if _, err := io.ReadFull(rnd, buf[:n]); err != nil {
 			return err
 		}
 		if _, err := w.Write(append(head, buf[:n]...)); err != nil {
 			return err
 		}
-		pad -= iccOverhead + n
 	}
 	_, err := w.Write(baseJPEG[sos:])
 	return err
+}
+
+// jpegPadding returns the data length of each padding segment of a JPEG of size bytes.
+func jpegPadding(size int64) []int64 {
+	var out []int64
+	for pad := size - int64(len(baseJPEG)); pad > 0; {
+		n := min(pad-iccOverhead, maxICCData)
+		if rest := pad - iccOverhead - n; rest > 0 && rest < iccOverhead+1 {
+			n -= iccOverhead + 1 // leave enough for one more segment
+		}
+		out = append(out, n)
+		pad -= iccOverhead + n
+	}
+	return out
 }
 
 // WritePNG writes a valid 8x8 PNG of exactly size bytes to w, the padding read from rnd
@@ -117,4 +125,38 @@ func PNG(size int, rnd io.Reader) ([]byte, error) {
 	var b bytes.Buffer
 	err := WritePNG(&b, int64(size), rnd)
 	return b.Bytes(), err
+}
+
+// Fixed returns, for a file these functions wrote, which of its bytes are the same in every
+// file of its kind and size (the base image, segment and chunk headers), and nil for any
+// other file. Tests that look for a scan's bytes elsewhere skip runs of fixed bytes, which
+// would match another scan's structure.
+func Fixed(file []byte) []bool {
+	size := int64(len(file))
+	fixed := make([]bool, len(file))
+	mark := func(from, n int64) {
+		for i := from; i < from+n; i++ {
+			fixed[i] = true
+		}
+	}
+	switch {
+	case size >= MinJPEG && bytes.HasPrefix(file, baseJPEG[:bytes.Index(baseJPEG, []byte{0xFF, 0xDA})]):
+		sos := int64(bytes.Index(baseJPEG, []byte{0xFF, 0xDA}))
+		if !bytes.HasSuffix(file, baseJPEG[sos:]) {
+			return nil
+		}
+		mark(0, sos)
+		at := sos
+		for _, n := range jpegPadding(size) {
+			mark(at, iccOverhead)
+			at += iccOverhead + n
+		}
+		mark(at, int64(len(baseJPEG))-sos)
+	case size >= MinPNG && bytes.HasPrefix(file, basePNG[:33]) && bytes.HasSuffix(file, basePNG[33:]):
+		mark(0, 33+8)
+		mark(size-int64(len(basePNG)-33), int64(len(basePNG)-33))
+	default:
+		return nil
+	}
+	return fixed
 }

@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/jpeg"
 	_ "image/png"
+	"io"
 	"testing"
 
 	"github.com/paspor/paspor/wallet/scanmeta"
@@ -37,5 +38,33 @@ func TestScansDecodeAndSurviveCleaning(t *testing.T) {
 				t.Fatalf("%s %d: cleaning changed it: %v %v", kind, size, err, rep)
 			}
 		}
+	}
+}
+
+func TestFixed(t *testing.T) {
+	for _, gen := range []func(int, io.Reader) ([]byte, error){JPEG, PNG} {
+		a, _ := gen(70000, rand.Reader)
+		b, _ := gen(70000, rand.Reader)
+		fa := Fixed(a)
+		if fa == nil {
+			t.Fatal("Fixed: nil for a testscan file")
+		}
+		// Fixed bytes are equal in both files; every other byte is random, so (with
+		// overwhelming probability) some differ.
+		diff := 0
+		for i := range a {
+			if fa[i] && a[i] != b[i] {
+				t.Fatalf("byte %d marked fixed differs", i)
+			}
+			if !fa[i] && a[i] != b[i] {
+				diff++
+			}
+		}
+		if diff < len(a)/2 {
+			t.Errorf("only %d of %d unfixed bytes differ", diff, len(a))
+		}
+	}
+	if Fixed([]byte("%PDF-1.7 not an image")) != nil {
+		t.Error("Fixed: non-nil for a PDF")
 	}
 }

@@ -18,6 +18,8 @@ type FieldError struct {
 
 func (e *FieldError) Error() string {
 	switch {
+	case e.Field == "mrz" && e.Line == 0:
+		return "mrz: " + e.Reason
 	case e.Line == 0:
 		return fmt.Sprintf("mrz: %s: %s", e.Field, e.Reason)
 	case e.Column == 0:
