@@ -140,7 +140,11 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 		return err
 	}
 	if g.json {
-		return printJSON(g.stdout, map[string]any{"id": d.ID, "metadata": scanMetadataJSON(d.Attachments)})
+		out := map[string]any{"id": d.ID}
+		if len(d.Attachments) > 0 {
+			out["metadata"] = scanMetadataJSON(d.Attachments)
+		}
+		return printJSON(g.stdout, out)
 	}
 	printScanMetadata(g.stderr, d.Attachments)
 	_, err = fmt.Fprintln(g.stdout, d.ID)
