@@ -89,3 +89,26 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// InspectAttachment reports the metadata still present in a stored scan (added before
+// cleaning existed, or with KeepMetadata), reading it through like [Wallet.OpenAttachment].
+func (w *Wallet) InspectAttachment(d *Document, role string) (*scanmeta.Report, error) {
+	rc, a, err := w.OpenAttachment(d, role)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	rep, err := scanmeta.Inspect(rc, a.MediaType)
+	if err != nil {
+		var inv *scanmeta.InvalidError
+		if errors.As(err, &inv) {
+			return nil, &InvalidInputError{Field: a.Role, Reason: err.Error()}
+		}
+		return nil, err
+	}
+	// Inspect may stop at the image's end; read the rest so the size and hash are checked.
+	if _, err := io.Copy(io.Discard, rc); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}

@@ -5,7 +5,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/scanmeta"
@@ -50,4 +52,55 @@ func describeItems(items []scanmeta.Item) string {
 		parts = append(parts, s+")")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// scanWatcher inspects scans as share streams them into a bundle, so that share can warn
+// about metadata in them without reading each scan twice.
+type scanWatcher struct {
+	mu    sync.Mutex
+	found []string // "<document id> <role>: <items>"
+}
+
+// watch returns rc with everything read from it also inspected; Close waits for the verdict.
+func (s *scanWatcher) watch(label, mediaType string, rc io.ReadCloser) io.ReadCloser {
+	pr, pw := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rep, err := scanmeta.Inspect(pr, mediaType)
+		_, _ = io.Copy(io.Discard, pr) // Inspect may stop early; the tee must not block
+		if err == nil && len(rep.Present) > 0 {
+			s.mu.Lock()
+			s.found = append(s.found, label+": "+describeItems(rep.Present))
+			s.mu.Unlock()
+		}
+	}()
+	return &watchedReader{Reader: io.TeeReader(rc, pw), rc: rc, pw: pw, done: done}
+}
+
+type watchedReader struct {
+	io.Reader
+	rc   io.ReadCloser
+	pw   *io.PipeWriter
+	done chan struct{}
+}
+
+func (w *watchedReader) Close() error {
+	w.pw.Close()
+	<-w.done
+	return w.rc.Close()
+}
+
+// warn prints one warning for the scans that carried metadata into the bundle.
+func (s *scanWatcher) warn(w io.Writer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.found) == 0 {
+		return
+	}
+	sort.Strings(s.found)
+	for _, f := range s.found {
+		warnf(w, "the bundle carries scan metadata: %s", f)
+	}
+	fmt.Fprintln(w, "paspor: hint: add the scan again without --keep-metadata to store it clean; export PDFs without metadata before adding them")
 }
