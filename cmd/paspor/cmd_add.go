@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/mrz"
 	"github.com/paspor/paspor/wallet/schema"
 )
 
@@ -58,7 +59,9 @@ they are. PDF metadata (author, producer, XMP) is reported, not removed.
 For passport, internal_passport, identity_card and driver_license, --mrz-file FILE (or - for
 standard input) reads the machine-readable zone (ICAO 9303 TD1, TD2, TD3; MRV visas), checks
 every check digit, and fills document_no, expiry_date, issuing_country and mrz. A --field
-that disagrees with the zone is an error naming the field.
+that disagrees with the zone is an error naming the field. add warns about a personal_details
+document whose birth_date, gender or country_code the zone contradicts, and --json adds the
+zone's "personal_details" (names as the zone writes them; no residence_country_code).
 
 Types: ` + strings.Join(schema.TypeNames(), ", ") + `.
 Dates are YYYY-MM-DD (DD.MM.YYYY accepted), countries ISO 3166-1 alpha-2 (DE, FR).`,
@@ -86,8 +89,9 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 	if err != nil {
 		return usageError("--max-file-size: "+err.Error(), "sizes look like 100MiB, 2GiB or 5000000")
 	}
+	var zone *mrz.MRZ
 	if opts.mrzFile != "" {
-		if fields, err = fieldsFromMRZFile(g, spec, fields, opts.mrzFile); err != nil {
+		if fields, zone, err = fieldsFromMRZFile(g, spec, fields, opts.mrzFile); err != nil {
 			return err
 		}
 	}
@@ -139,10 +143,18 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 	if err != nil {
 		return err
 	}
+	if zone != nil {
+		if err := warnPersonalDetails(g, w, zone); err != nil {
+			return err
+		}
+	}
 	if g.json {
 		out := map[string]any{"id": d.ID}
 		if len(d.Attachments) > 0 {
 			out["metadata"] = scanMetadataJSON(d.Attachments)
+		}
+		if zone != nil {
+			out["personal_details"] = schema.PersonalDetailsFromMRZ(zone)
 		}
 		return printJSON(g.stdout, out)
 	}

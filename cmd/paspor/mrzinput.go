@@ -3,25 +3,44 @@ package main
 // Reading a machine-readable zone for add --mrz-file.
 
 import (
+	"strings"
+
+	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/mrz"
 	"github.com/paspor/paspor/wallet/schema"
 )
 
 // fieldsFromMRZFile reads the zone at path ("-" is standard input: the zone is personal
 // data, so it never travels in argv), checks it, and merges its fields into fields.
-func fieldsFromMRZFile(g *globals, spec *schema.TypeSpec, fields map[string]string, path string) (map[string]string, error) {
+func fieldsFromMRZFile(g *globals, spec *schema.TypeSpec, fields map[string]string, path string) (map[string]string, *mrz.MRZ, error) {
 	if path == "-" && g.passphraseFile == "-" {
-		return nil, usageError("--mrz-file - and --passphrase-file - cannot both read standard input")
+		return nil, nil, usageError("--mrz-file - and --passphrase-file - cannot both read standard input")
 	}
 	text, err := readSecretFile(g, path, "mrz")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	zone, err := mrz.Parse(string(text))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return spec.MergeMRZ(fields, zone)
+	merged, err := spec.MergeMRZ(fields, zone)
+	return merged, zone, err
+}
+
+// warnPersonalDetails warns about each personal_details document the zone contradicts,
+// naming the fields (never the values).
+func warnPersonalDetails(g *globals, w *wallet.Wallet, zone *mrz.MRZ) error {
+	docs, err := w.List("personal_details")
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if bad := schema.DisagreeingPersonalDetails(d.Fields, zone); len(bad) > 0 {
+			warnf(g.stderr, "personal_details %s disagrees with the machine-readable zone on %s", d.ID, strings.Join(bad, ", "))
+		}
+	}
+	return nil
 }
 
 // mrzHints says what to do about a zone that did not parse.

@@ -87,3 +87,40 @@ func (t *TypeSpec) CheckMRZ(fields map[string]string) error {
 	_, err = t.MergeMRZ(fields, zone)
 	return err
 }
+
+// PersonalDetailsFromMRZ returns the personal_details fields the zone holds: last_name,
+// first_name (the given names), birth_date, gender and country_code (the nationality, when
+// it has an alpha-2 code); fields the zone leaves empty are left out. Names are as the zone
+// writes them: upper case, transliterated to A-Z, maybe truncated. residence_country_code is
+// not in a zone, so the result is not a complete document.
+func PersonalDetailsFromMRZ(zone *mrz.MRZ) map[string]string {
+	out := map[string]string{}
+	set := func(k, v string) {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	set("last_name", zone.Surname)
+	set("first_name", zone.GivenNames)
+	set("birth_date", zone.BirthDate)
+	set("gender", zone.Gender())
+	if cc, err := mrz.Alpha2(zone.Nationality); err == nil {
+		set("country_code", cc)
+	}
+	return out
+}
+
+// DisagreeingPersonalDetails names the fields of a stored personal_details document that the
+// zone contradicts: birth_date, gender and country_code, compared exactly. Names are not
+// compared, since a zone transliterates and truncates them.
+func DisagreeingPersonalDetails(fields map[string]string, zone *mrz.MRZ) []string {
+	from := PersonalDetailsFromMRZ(zone)
+	var out []string
+	for _, k := range []string{"birth_date", "gender", "country_code"} {
+		want, ok := from[k]
+		if got, has := fields[k]; ok && has && got != want {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -92,3 +92,23 @@ func TestMRZFieldValidated(t *testing.T) {
 		t.Errorf("bad check digit: %v", err)
 	}
 }
+
+func TestPersonalDetailsFromMRZ(t *testing.T) {
+	zone, _ := mrz.Parse(germanTD3)
+	got := PersonalDetailsFromMRZ(zone)
+	want := map[string]string{"last_name": "MUSTERMANN", "first_name": "ERIKA", "birth_date": "1964-08-12", "gender": "female", "country_code": "DE"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	stored := map[string]string{"first_name": "Erika", "last_name": "Mustermann", "birth_date": "1964-08-12", "gender": "female",
+		"country_code": "DE", "residence_country_code": "DE"}
+	if d := DisagreeingPersonalDetails(stored, zone); len(d) != 0 {
+		t.Errorf("agreeing document: %v", d)
+	}
+	stored["birth_date"], stored["country_code"] = "1964-08-13", "AT"
+	if d := DisagreeingPersonalDetails(stored, zone); strings.Join(d, ",") != "birth_date,country_code" {
+		t.Errorf("disagreeing document: %v", d)
+	}
+}
