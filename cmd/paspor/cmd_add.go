@@ -169,6 +169,9 @@ func promptFields(ctx context.Context, g *globals, spec *schema.TypeSpec) (map[s
 	in := bufio.NewReader(g.stdin)
 	fields := map[string]string{}
 	for _, f := range spec.Fields {
+		if f.Kind == schema.FieldMRZ {
+			continue // two or three lines of 30-44 characters: --mrz-file reads them
+		}
 		mark := ""
 		if f.Required {
 			mark = " (required)"
