@@ -26,6 +26,10 @@ const (
 // the decoder check holds in memory while it reads the dimensions.
 const maxJPEGHeader = 4 << 20
 
+// jfifHeaderLen is the JFIF APP0 payload without a thumbnail: identifier, version, units,
+// densities, thumbnail width and height.
+const jfifHeaderLen = 5 + 2 + 1 + 4 + 2
+
 var (
 	idJFIF  = []byte("JFIF\x00")
 	idEXIF  = []byte("Exif\x00\x00")
@@ -46,6 +50,7 @@ type jpegWalker struct {
 	scanned  bool  // a SOS was seen
 	frame    bool  // a SOF was seen
 	oriented bool  // a minimal EXIF block was written
+	jfif     bool  // the JFIF header was kept
 }
 
 func truncatedJPEG() error { return &InvalidError{MediaType: MediaJPEG, Reason: "truncated"} }
@@ -173,6 +178,21 @@ func (j *jpegWalker) segment(marker byte) error {
 	payload := make([]byte, n-2)
 	if _, err := io.ReadFull(j.r, payload); err != nil {
 		return truncatedJPEG()
+	}
+	if marker == mAPP0 && bytes.HasPrefix(payload, idJFIF) {
+		if j.jfif {
+			j.rep.Removed = append(j.rep.Removed, Item{Kind: KindApplication, Name: "APP0", Size: int64(n + 2)})
+			return nil // one JFIF header is all a decoder reads
+		}
+		j.jfif = true
+		if len(payload) > jfifHeaderLen {
+			// A JFIF thumbnail is an uncompressed copy of the picture, maybe of the uncropped
+			// photo: keep the header, with a 0x0 thumbnail.
+			j.rep.Removed = append(j.rep.Removed, Item{Kind: KindThumbnail, Name: "APP0", Size: int64(len(payload) - jfifHeaderLen)})
+			payload = append(payload[:jfifHeaderLen-2:jfifHeaderLen-2], 0, 0)
+			n = len(payload) + 2
+			l = [2]byte{byte(n >> 8), byte(n)}
+		}
 	}
 	drop, item := classifyJPEG(marker, payload)
 	if drop {

@@ -23,6 +23,7 @@ const (
 	KindTime        = "time"        // PNG tIME
 	KindAncillary   = "ancillary"   // another PNG ancillary chunk that does not affect display
 	KindTrailer     = "trailer"     // bytes after the image's end marker
+	KindThumbnail   = "thumbnail"   // a JFIF thumbnail (a small copy of the picture)
 	KindPDFInfo     = "pdf-info"    // a key of a PDF Info dictionary (Author, Producer, ...)
 	KindPDFHidden   = "pdf-objstm"  // compressed object streams, which can hide more metadata
 )
