@@ -51,3 +51,15 @@ func mrzHints(err error) []string {
 	}
 	return hints
 }
+
+// warnMRZDisagrees warns when an edit left a document's fields disagreeing with its stored
+// mrz field (a partner compares the two), naming the field.
+func warnMRZDisagrees(g *globals, d *wallet.Document) {
+	spec, err := schema.LookupType(d.Type)
+	if err != nil {
+		return
+	}
+	if err := spec.CheckMRZ(d.Fields); err != nil {
+		warnf(g.stderr, "%s %s: %s", d.ID, d.Type, lower(err.Error()))
+	}
+}
