@@ -279,20 +279,23 @@ func oneJSONValue(s string) error {
 
 // findChunk returns the offset in scan of the first n-byte window that also appears somewhere
 // in data, or -1. Every window of data is indexed, so no offset of either file is skipped.
-// Windows of fixed bytes only (an mkscan image's base image and headers, the same in every
-// image of its size) are not looked for: they say nothing about which scan is there.
+// Windows of mostly fixed bytes (an mkscan image's base image and headers, the same in every
+// image of its size) are not looked for: they say nothing about which scan is there, and a
+// window with only a byte or two of random content matches another scan's by chance. A window
+// counts when at least 8 of its bytes are the scan's own random ones.
 func findChunk(data, scan []byte, n int) int {
 	fixed := testscan.Fixed(scan)
-	allFixed := func(i int) bool {
+	structural := func(i int) bool {
 		if fixed == nil {
 			return false
 		}
+		own := 0
 		for _, f := range fixed[i : i+n] {
 			if !f {
-				return false
+				own++
 			}
 		}
-		return true
+		return own < 8
 	}
 	if len(data) < n || len(scan) < n {
 		return -1
@@ -302,7 +305,7 @@ func findChunk(data, scan []byte, n int) int {
 		windows[[32]byte(data[i:i+n])] = struct{}{}
 	}
 	for i := 0; i+n <= len(scan); i++ {
-		if _, ok := windows[[32]byte(scan[i:i+n])]; ok && !allFixed(i) {
+		if _, ok := windows[[32]byte(scan[i:i+n])]; ok && !structural(i) {
 			return i
 		}
 	}
