@@ -40,21 +40,54 @@ func dirtyImage() image.Image {
 	return img
 }
 
-// tiff is a little-endian TIFF with orientation 6, an ASCII Make and an ASCII GPS value.
+// tiff is a little-endian TIFF as cameras write it: IFD0 with an ImageDescription holding a
+// place, the Make holding a serial, Orientation 6 and a pointer to a GPS IFD with latitude
+// 52 deg 31' 12" N.
 func tiff() []byte {
 	le := binary.LittleEndian
-	mk, gps := []byte(Secrets[1]+"\x00"), []byte(Secrets[0]+"\x00")
-	data := uint32(8 + 2 + 12*3 + 4)
-	b := le.AppendUint32([]byte("II*\x00"), 8)
-	b = le.AppendUint16(b, 3)
-	for _, e := range [][4]uint32{{0x010F, 2, uint32(len(mk)), data}, {0x0112, 3, 1, 6}, {0x8825, 2, uint32(len(gps)), data + uint32(len(mk))}} {
-		b = le.AppendUint16(b, uint16(e[0]))
-		b = le.AppendUint16(b, uint16(e[1]))
-		b = le.AppendUint32(b, e[2])
-		b = le.AppendUint32(b, e[3])
+	desc, mk := []byte(Secrets[0]+"\x00"), []byte(Secrets[1]+"\x00")
+	const ifd0, n0, n1 = 8, 4, 2
+	gpsIFD := uint32(ifd0 + 2 + 12*n0 + 4)
+	data := gpsIFD + 2 + 12*n1 + 4
+	rationals := data + uint32(len(desc)+len(mk))
+	b := le.AppendUint32([]byte("II*\x00"), ifd0)
+	entries := func(es [][4]uint32) {
+		b = le.AppendUint16(b, uint16(len(es)))
+		for _, e := range es {
+			b = le.AppendUint16(b, uint16(e[0]))
+			b = le.AppendUint16(b, uint16(e[1]))
+			b = le.AppendUint32(b, e[2])
+			b = le.AppendUint32(b, e[3])
+		}
+		b = le.AppendUint32(b, 0)
 	}
-	b = le.AppendUint32(b, 0)
-	return append(append(b, mk...), gps...)
+	entries([][4]uint32{
+		{0x010E, 2, uint32(len(desc)), data},                   // ImageDescription
+		{0x010F, 2, uint32(len(mk)), data + uint32(len(desc))}, // Make
+		{0x0112, 3, 1, 6},      // Orientation
+		{0x8825, 4, 1, gpsIFD}, // GPS IFD
+	})
+	entries([][4]uint32{
+		{0x0001, 2, 2, 'N'},       // GPSLatitudeRef "N\0", inline
+		{0x0002, 5, 3, rationals}, // GPSLatitude
+	})
+	b = append(append(b, desc...), mk...)
+	for _, v := range []uint32{52, 1, 31, 1, 12, 1} {
+		b = le.AppendUint32(b, v)
+	}
+	return b
+}
+
+// photoshopIPTC is an APP13 payload: a Photoshop image resource block holding IPTC-IIM
+// record 2 dataset 80 (By-line) with byline.
+func photoshopIPTC(byline string) string {
+	iptc := append([]byte{0x1C, 0x02, 0x50}, byte(len(byline)>>8), byte(len(byline)))
+	iptc = append(iptc, byline...)
+	if len(iptc)%2 == 1 {
+		iptc = append(iptc, 0)
+	}
+	res := append([]byte("8BIM\x04\x04\x00\x00"), binary.BigEndian.AppendUint32(nil, uint32(len(iptc)))...)
+	return "Photoshop 3.0\x00" + string(res) + string(iptc)
 }
 
 func segment(marker byte, payload string) []byte {
@@ -81,7 +114,7 @@ func DirtyJPEG() []byte {
 	b.Write(segment(0xE0, "JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"))
 	b.Write(segment(0xE1, "Exif\x00\x00"+string(tiff())))
 	b.Write(segment(0xE1, "http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta><dc:creator>"+Secrets[2]+"</dc:creator></x:xmpmeta>"))
-	b.Write(segment(0xED, "Photoshop 3.0\x008BIM\x04\x04"+Secrets[4]))
+	b.Write(segment(0xED, photoshopIPTC(Secrets[4])))
 	b.Write(segment(0xFE, Secrets[3]))
 	b.Write(segment(0xEB, "JP\x00"+Secrets[1]))
 	b.Write(raw[2:])
