@@ -60,7 +60,8 @@ holder key and encrypted to the partner's recipients. A SELECTOR is a document I
 unique ID prefix, or a type that exactly one document has.
 
 --fields and --attachments are allowlists: what they leave out appears nowhere in the
-bundle. The recipients, the nonce and the expiry are inside the signed content, so a
+bundle. share warns about scans that still carry metadata (kept with --keep-metadata,
+added before paspor cleaned scans, or PDFs). The recipients, the nonce and the expiry are inside the signed content, so a
 partner that re-encrypts the bundle to someone else hands over a bundle that is refused.
 Every share is recorded in the wallet (paspor history).
 
@@ -129,12 +130,14 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 		return err
 	}
 	edocs, sources := sel.exportDocuments()
+	var watcher scanWatcher
 	open := func(d, f int) (io.ReadCloser, error) {
 		file := edocs[d].Files[f]
 		r, _, err := w.OpenAttachment(sources[d], file.Role)
 		if err != nil {
 			return nil, err
 		}
+		r = watcher.watch(sources[d].ID+" "+file.Role, file.MediaType, r)
 		return readCloser{withProgress(g, interruptible(ctx, r), file.Size, "sharing "+file.Role), r}, nil
 	}
 	var m *export.Manifest
@@ -146,6 +149,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	if err != nil {
 		return shareError(err)
 	}
+	watcher.warn(g.stderr)
 	rec := wallet.ShareRecord{BundleID: m.BundleID, CreatedAt: m.CreatedAt, ExpiresAt: m.ExpiresAt,
 		Audience: m.Audience, Nonce: m.Nonce, Purpose: m.Purpose, Documents: sel.shared(m)}
 	if err := w.RecordShare(rec); err != nil {

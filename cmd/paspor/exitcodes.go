@@ -9,6 +9,7 @@ import (
 	"github.com/paspor/paspor/export/telegram"
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/factor"
+	"github.com/paspor/paspor/wallet/mrz"
 )
 
 // Exit codes are part of paspor's interface: fixed, documented, never renumbered.
@@ -81,6 +82,8 @@ func describeError(err error) *userError {
 		big *wallet.TooLargeError
 		tgr *telegram.RejectedError
 		tgm *telegram.MissingError
+		mzf *mrz.FieldError
+		mzc *mrz.CheckDigitError
 	)
 	switch {
 	case isInterrupted(err):
@@ -117,6 +120,10 @@ func describeError(err error) *userError {
 			hints: []string{"nothing was stored; raise the cap with --max-file-size SIZE"}}
 	case errors.As(err, &inv):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput}
+	case errors.As(err, &mzc):
+		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzc)}
+	case errors.As(err, &mzf):
+		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzf)}
 	case errors.As(err, &cor):
 		return &userError{msg: lower(err.Error()), code: exitCorrupt,
 			hints: []string{"restore the wallet file from a backup; other documents may still open"}}

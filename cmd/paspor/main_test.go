@@ -44,7 +44,7 @@ func TestScripts(t *testing.T) {
 
 func allScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := scriptCommands()
-	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands()) {
+	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands(), scanScriptCommands()) {
 		if _, dup := cmds[name]; dup {
 			panic("script command defined twice: " + name)
 		}
