@@ -30,6 +30,10 @@ type AttachmentInput struct {
 // AddOptions tunes Add and Attach.
 type AddOptions struct {
 	MaxFileSize int64 // 0 means DefaultMaxFileSize
+	// KeepMetadata stores scans as they are. By default JPEG and PNG scans are stored without
+	// their metadata (see package scanmeta); either way every scan must decode as what it
+	// claims to be, within scanmeta's pixel limit.
+	KeepMetadata bool
 }
 
 func (o AddOptions) maxSize() int64 {
@@ -70,7 +74,7 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 	}
 	var blobs []string
 	for i, in := range atts {
-		a, err := w.writeAttachment(in.Reader, opts.maxSize(), roles[i].String())
+		a, err := w.writeAttachment(in.Reader, opts, roles[i].String())
 		if err != nil {
 			w.dropBlobs(blobs)
 			return nil, err
@@ -139,9 +143,11 @@ func (w *Wallet) dropBlobs(ids []string) {
 	})
 }
 
-// writeAttachment sniffs, caps, hashes and encrypts r into a new pending blob.
-func (w *Wallet) writeAttachment(r io.Reader, maxSize int64, role string) (Attachment, error) {
+// writeAttachment sniffs, caps, checks, cleans, hashes and encrypts r into a new pending
+// blob. The size cap applies to the input; the hash is of what is stored.
+func (w *Wallet) writeAttachment(r io.Reader, opts AddOptions, role string) (Attachment, error) {
 	a := Attachment{Role: role}
+	maxSize := opts.maxSize()
 	head := make([]byte, schema.SniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -179,13 +185,23 @@ func (w *Wallet) writeAttachment(r io.Reader, maxSize int64, role string) (Attac
 		return h.Sum()
 	}
 	defer sum()
-	src := io.LimitReader(io.MultiReader(bytes.NewReader(head), r), maxSize+1)
-	if a.Size, err = copyBuffered(io.MultiWriter(h, enc), src); err != nil {
-		return a, fmt.Errorf("failed to store %s: %w", role, err)
-	}
-	if a.Size > maxSize {
+	in := &countingReader{r: io.LimitReader(io.MultiReader(bytes.NewReader(head), r), maxSize+1)}
+	check := startScanCheck(in, a.MediaType, opts.KeepMetadata)
+	a.Size, err = copyBuffered(io.MultiWriter(h, enc), check.out)
+	rep, cerr := check.finish(role, err == nil)
+	if in.n > maxSize {
 		return a, &TooLargeError{Role: role, Limit: maxSize}
 	}
+	if cerr != nil && !errors.Is(cerr, errScanStopped) {
+		return a, cerr // the scan itself is bad; err, if any, is the same failure seen through the pipe
+	}
+	if err != nil {
+		return a, fmt.Errorf("failed to store %s: %w", role, err)
+	}
+	if cerr != nil {
+		return a, cerr
+	}
+	a.Metadata = rep
 	if err := enc.Close(); err != nil {
 		return a, fmt.Errorf("failed to store %s: %w", role, err)
 	}
@@ -214,7 +230,7 @@ func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := w.writeAttachment(r, opts.maxSize(), ref.String())
+	a, err := w.writeAttachment(r, opts, ref.String())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet/scanmeta"
 	"github.com/paspor/paspor/wallet/schema"
 )
 
@@ -36,6 +37,9 @@ type Attachment struct {
 	Size      int64  `json:"size"`
 	SHA256    string `json:"sha256"`
 	BlobID    string `json:"blob_id"`
+	// Metadata is what Add and Attach removed from the scan (or, with KeepMetadata, found
+	// and kept). It is reported to the caller, not stored.
+	Metadata *scanmeta.Report `json:"-"`
 }
 
 // Attachment returns the attachment with the given role, or a *NotFoundError.

@@ -17,6 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/testscan"
 	"github.com/paspor/paspor/wallet/factor"
 )
 
@@ -61,12 +62,12 @@ func mustUnlock(t *testing.T, tw *testWallet) *Wallet {
 	return w
 }
 
+// pngScan is a real PNG of size bytes, mostly random padding that cleaning keeps.
 func pngScan(t testing.TB, size int) []byte {
-	b := make([]byte, size)
-	if _, err := rand.Read(b); err != nil {
+	b, err := testscan.PNG(size, rand.Reader)
+	if err != nil {
 		t.Fatal(err)
 	}
-	copy(b, "\x89PNG\r\n\x1a\n")
 	return b
 }
 

@@ -10,7 +10,10 @@ import (
 	"github.com/paspor/paspor/wallet/schema"
 )
 
-type attachOptions struct{ maxFileSize string }
+type attachOptions struct {
+	maxFileSize  string
+	keepMetadata bool
+}
 
 func newAttachCommand(g *globals) *cobra.Command {
 	var opts attachOptions
@@ -20,7 +23,10 @@ func newAttachCommand(g *globals) *cobra.Command {
 		Long: `Add FILE (JPEG, PNG or PDF) to a document as ROLE: front_side, reverse_side, selfie,
 file or translation (file and translation are lists: the new scan is numbered after the
 others). A single role that is already attached must be detached first. FILE - reads the
-scan from standard input.`,
+scan from standard input.
+
+As with add, JPEG and PNG metadata is removed losslessly unless --keep-metadata is given,
+and attach says on stderr what it removed.`,
 		Example: "  paspor attach 3k9x reverse_side back.jpg\n  paspor attach 7hq2 file page2.pdf",
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -28,6 +34,7 @@ scan from standard input.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.maxFileSize, "max-file-size", "100MiB", "largest attachment accepted")
+	cmd.Flags().BoolVar(&opts.keepMetadata, "keep-metadata", false, "store the scan as it is, with its metadata")
 	return cmd
 }
 
@@ -52,13 +59,15 @@ func runAttach(ctx context.Context, g *globals, id, role, path string, opts atta
 		return err
 	}
 	defer w.Close()
-	d, a, err := w.Attach(id, role, r, wallet.AddOptions{MaxFileSize: maxSize})
+	d, a, err := w.Attach(id, role, r, wallet.AddOptions{MaxFileSize: maxSize, KeepMetadata: opts.keepMetadata})
 	if err != nil {
 		return err
 	}
 	if g.json {
-		return printJSON(g.stdout, map[string]any{"id": d.ID, "role": a.Role, "media_type": a.MediaType, "size": a.Size, "sha256": a.SHA256})
+		return printJSON(g.stdout, map[string]any{"id": d.ID, "role": a.Role, "media_type": a.MediaType, "size": a.Size,
+			"sha256": a.SHA256, "metadata": a.Metadata})
 	}
+	printScanMetadata(g.stderr, []wallet.Attachment{*a})
 	_, err = fmt.Fprintf(g.stdout, "%s %s\n", d.ID, a.Role)
 	return err
 }

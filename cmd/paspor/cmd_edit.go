@@ -58,6 +58,7 @@ func runEdit(ctx context.Context, g *globals, id string, opts editOptions, label
 	if err != nil {
 		return err
 	}
+	warnMRZDisagrees(g, d)
 	if g.json {
 		return printJSON(g.stdout, viewOf(d))
 	}

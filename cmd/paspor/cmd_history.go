@@ -51,8 +51,12 @@ func runHistory(ctx context.Context, g *globals) error {
 		for _, a := range s.Audience {
 			aud = append(aud, shorten(a, 24))
 		}
+		expires := "-" // Telegram Passport data has no expiry
+		if !s.ExpiresAt.IsZero() {
+			expires = s.ExpiresAt.Format("2006-01-02 15:04")
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.CreatedAt.Format("2006-01-02 15:04"), s.BundleID[:12],
-			strings.Join(aud, ", "), strings.Join(docs, "; "), s.ExpiresAt.Format("2006-01-02 15:04"))
+			strings.Join(aud, ", "), strings.Join(docs, "; "), expires)
 	}
 	return tw.Flush()
 }

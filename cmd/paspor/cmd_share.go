@@ -28,7 +28,12 @@ type shareOptions struct {
 	purpose        string
 	fields         []string
 	attachments    []string
+	format         string
+	publicKey      string
+	scope          string
 }
+
+const defaultShareExpires = "168h"
 
 func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVarP(&o.recipients, "recipient", "r", nil, "partner recipient: age1..., age1pq1..., ssh-ed25519 ... or ssh-rsa ... (repeatable)")
@@ -36,10 +41,13 @@ func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.output, "output", "o", "", "write the bundle to this file (must not exist); - or no -o: standard output")
 	f.BoolVarP(&o.armor, "armor", "a", false, "write an ASCII-armored (PEM) age file")
 	f.StringVar(&o.nonce, "nonce", "", "the partner's request nonce, signed into the bundle")
-	f.StringVar(&o.expires, "expires", "168h", "how long the bundle is valid (e.g. 48h, 7d)")
+	f.StringVar(&o.expires, "expires", defaultShareExpires, "how long the bundle is valid (e.g. 48h, 7d)")
 	f.StringVar(&o.purpose, "purpose", "", "why you share, signed into the bundle")
 	f.StringSliceVar(&o.fields, "fields", nil, "only these fields (comma-separated names)")
 	f.StringSliceVar(&o.attachments, "attachments", nil, "only these scans (front_side, selfie, file, translation/2, ...; none for no scans)")
+	f.StringVar(&o.format, "format", "paspor-bundle", "paspor-bundle, or telegram for Telegram Passport data (see paspor help telegram)")
+	f.StringVar(&o.publicKey, "public-key", "", "with --format telegram: the bot's RSA public key (PEM)")
+	f.StringVar(&o.scope, "scope", "", "with --format telegram: the bot's PassportScope JSON; only what it asks for is sent")
 }
 
 func newShareCommand(g *globals) *cobra.Command {
@@ -52,7 +60,8 @@ holder key and encrypted to the partner's recipients. A SELECTOR is a document I
 unique ID prefix, or a type that exactly one document has.
 
 --fields and --attachments are allowlists: what they leave out appears nowhere in the
-bundle. The recipients, the nonce and the expiry are inside the signed content, so a
+bundle. share warns about scans that still carry metadata (kept with --keep-metadata,
+added before paspor cleaned scans, or PDFs). The recipients, the nonce and the expiry are inside the signed content, so a
 partner that re-encrypts the bundle to someone else hands over a bundle that is refused.
 Every share is recorded in the wallet (paspor history).
 
@@ -80,6 +89,16 @@ type shareResult struct {
 }
 
 func runShare(ctx context.Context, g *globals, selectors []string, opts shareOptions) error {
+	switch opts.format {
+	case "telegram":
+		return runShareTelegram(ctx, g, selectors, opts)
+	case "paspor-bundle":
+		if opts.publicKey != "" || opts.scope != "" {
+			return usageError("--public-key and --scope need --format telegram")
+		}
+	default:
+		return usageError("--format is paspor-bundle or telegram")
+	}
 	recipients, err := collectRecipients(g, opts)
 	if err != nil {
 		return err
@@ -111,12 +130,14 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 		return err
 	}
 	edocs, sources := sel.exportDocuments()
+	var watcher scanWatcher
 	open := func(d, f int) (io.ReadCloser, error) {
 		file := edocs[d].Files[f]
 		r, _, err := w.OpenAttachment(sources[d], file.Role)
 		if err != nil {
 			return nil, err
 		}
+		r = watcher.watch(sources[d].ID+" "+file.Role, file.MediaType, r)
 		return readCloser{withProgress(g, interruptible(ctx, r), file.Size, "sharing "+file.Role), r}, nil
 	}
 	var m *export.Manifest
@@ -128,6 +149,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	if err != nil {
 		return shareError(err)
 	}
+	watcher.warn(g.stderr)
 	rec := wallet.ShareRecord{BundleID: m.BundleID, CreatedAt: m.CreatedAt, ExpiresAt: m.ExpiresAt,
 		Audience: m.Audience, Nonce: m.Nonce, Purpose: m.Purpose, Documents: sel.shared(m)}
 	if err := w.RecordShare(rec); err != nil {

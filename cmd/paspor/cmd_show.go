@@ -10,9 +10,13 @@ func newShowCommand(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a document's fields and attachments",
-		Long:  "Show a document. ID is its ID or a unique prefix of it.",
-		Args:  cobra.ExactArgs(1),
-		RunE:  func(cmd *cobra.Command, args []string) error { return runShow(cmd.Context(), g, args[0]) },
+		Long: `Show a document. ID is its ID or a unique prefix of it.
+
+Each scan is read through to report metadata still in it (a scan added with --keep-metadata,
+or before paspor cleaned scans, or a PDF): "still holds metadata: ..." (--json: "metadata"
+on the attachment, omitted when there is none).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd.Context(), g, args[0]) },
 	}
 }
 
@@ -23,6 +27,13 @@ func runShow(ctx context.Context, g *globals, id string) error {
 	}
 	defer w.Close()
 	v := viewOf(d)
+	for i, a := range d.Attachments {
+		rep, err := w.InspectAttachment(d, a.Role)
+		if err != nil {
+			return err
+		}
+		v.Attachments[i].Metadata = rep.Present
+	}
 	if g.json {
 		return printJSON(g.stdout, v)
 	}

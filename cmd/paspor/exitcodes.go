@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/export/telegram"
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/factor"
+	"github.com/paspor/paspor/wallet/mrz"
 )
 
 // Exit codes are part of paspor's interface: fixed, documented, never renumbered.
@@ -78,6 +80,10 @@ func describeError(err error) *userError {
 		kf  *factor.KeyFileError
 		bad *factor.MalformedSecretError
 		big *wallet.TooLargeError
+		tgr *telegram.RejectedError
+		tgm *telegram.MissingError
+		mzf *mrz.FieldError
+		mzc *mrz.CheckDigitError
 	)
 	switch {
 	case isInterrupted(err):
@@ -114,11 +120,20 @@ func describeError(err error) *userError {
 			hints: []string{"nothing was stored; raise the cap with --max-file-size SIZE"}}
 	case errors.As(err, &inv):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput}
+	case errors.As(err, &mzc):
+		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzc)}
+	case errors.As(err, &mzf):
+		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzf)}
 	case errors.As(err, &cor):
 		return &userError{msg: lower(err.Error()), code: exitCorrupt,
 			hints: []string{"restore the wallet file from a backup; other documents may still open"}}
 	case errors.As(err, &rej):
 		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected}
+	case errors.As(err, &tgr):
+		return &userError{msg: lower(tgr.Error()), code: exitRejected, hints: telegramHints(tgr.Reason)}
+	case errors.As(err, &tgm):
+		return &userError{msg: lower(tgm.Error()), code: exitNotFound,
+			hints: []string{"add the missing documents (paspor add) or name them as SELECTORs"}}
 	}
 	return &userError{msg: lower(err.Error()), code: exitError}
 }

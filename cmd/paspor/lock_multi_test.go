@@ -18,6 +18,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/paspor/paspor/internal/testscan"
 )
 
 // processBound is how long one paspor process may take: a hang bound, not a timing goal
@@ -211,9 +213,10 @@ type lockScan struct{ path, sum string }
 // returns its path and SHA-256.
 func writeLockScan(t *testing.T, dir, name string) lockScan {
 	t.Helper()
-	b := make([]byte, 1<<20)
-	rand.Read(b)
-	copy(b, "\x89PNG\r\n\x1a\n")
+	b, err := testscan.PNG(1<<20, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)

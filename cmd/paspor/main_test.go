@@ -35,16 +35,16 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata",
 		Setup:               scriptSetup,
-		Condition:           scriptCondition,
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
 		Cmds:                allScriptCommands(),
+		Condition:           allScriptConditions,
 	})
 }
 
 func allScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := scriptCommands()
-	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands(), installScriptCommands()) {
+	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands(), scanScriptCommands(), installScriptCommands()) {
 		if _, dup := cmds[name]; dup {
 			panic("script command defined twice: " + name)
 		}

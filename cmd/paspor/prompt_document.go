@@ -84,6 +84,9 @@ func (p *prompter) retry(reason string) {
 func promptFields(p *prompter, spec *schema.TypeSpec) (map[string]string, error) {
 	fields := map[string]string{}
 	for _, f := range spec.Fields {
+		if f.Kind == schema.FieldMRZ {
+			continue // two or three lines of 30-44 characters: --mrz-file reads them
+		}
 		for {
 			v, err := p.ask(f.Name, fieldQuestion(f))
 			if err != nil {

@@ -111,6 +111,8 @@ func newRootCommand(g *globals) *cobra.Command {
 		newHistoryCommand(g),
 		newPartnerCommand(g),
 		newOpenCommand(g),
+		newTelegramCommand(g),
+		newImportCommand(g),
 		newManCommand(g),
 	)
 	for _, c := range root.Commands() {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"strings"
 
@@ -29,11 +28,12 @@ func installScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 	}
 }
 
-// scriptCondition answers the scripts' own conditions: [file:PATH] holds when PATH exists.
-func scriptCondition(cond string) (bool, error) {
+// allScriptConditions answers the scripts' own conditions: [file:PATH] holds when PATH
+// exists; the others are scriptCondition's.
+func allScriptConditions(cond string) (bool, error) {
 	if path, ok := strings.CutPrefix(cond, "file:"); ok {
 		_, err := os.Stat(path)
 		return err == nil, nil
 	}
-	return false, fmt.Errorf("unknown condition %q", cond)
+	return scriptCondition(cond)
 }

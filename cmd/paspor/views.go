@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/scanmeta"
 	"github.com/paspor/paspor/wallet/schema"
 )
 
@@ -15,6 +16,8 @@ type attachmentView struct {
 	MediaType string `json:"media_type"`
 	Size      int64  `json:"size"`
 	SHA256    string `json:"sha256"`
+	// Metadata is what show found still in the stored scan (omitted when none, and outside show).
+	Metadata []scanmeta.Item `json:"metadata,omitempty"`
 }
 
 type documentView struct {
@@ -35,7 +38,7 @@ func viewOf(d *wallet.Document) documentView {
 		v.Fields = map[string]string{}
 	}
 	for _, a := range d.Attachments {
-		v.Attachments = append(v.Attachments, attachmentView{a.Role, a.MediaType, a.Size, a.SHA256})
+		v.Attachments = append(v.Attachments, attachmentView{Role: a.Role, MediaType: a.MediaType, Size: a.Size, SHA256: a.SHA256})
 	}
 	return v
 }
@@ -55,6 +58,9 @@ func printDocument(out io.Writer, d *wallet.Document, v documentView) {
 	}
 	for _, a := range v.Attachments {
 		fmt.Fprintf(out, "  [%s] %s, %s, sha256 %s\n", a.Role, a.MediaType, wallet.FormatSize(a.Size), a.SHA256)
+		if len(a.Metadata) > 0 {
+			fmt.Fprintf(out, "  [%s] still holds metadata: %s\n", a.Role, describeItems(a.Metadata))
+		}
 	}
 }
 

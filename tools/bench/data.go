@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/paspor/paspor/internal/testscan"
 )
 
 const benchPassphrase = "bench passphrase, not a secret"
@@ -74,11 +76,12 @@ func writeScan(path string, size int64, seed uint64) error {
 	return f.Close()
 }
 
-// writeJPEG writes a small file that sniffs as a JPEG.
+// writeJPEG writes a small real JPEG (random padding that cleaning keeps).
 func writeJPEG(path string, size int) error {
-	b := make([]byte, size)
-	rand.NewChaCha8([32]byte{7}).Read(b)
-	copy(b, "\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+	b, err := testscan.JPEG(size, rand.NewChaCha8([32]byte{7}))
+	if err != nil {
+		return err
+	}
 	return os.WriteFile(path, b, 0o600)
 }
 

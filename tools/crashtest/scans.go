@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/paspor/paspor/internal/testscan"
 )
 
 // Each scan starts with one of the signatures paspor sniffs; the rest is random, so no two
@@ -45,9 +47,20 @@ func writeScan(rng *rand.Rand, dir string, n int, size int64) (scan, error) {
 		}
 	}
 	h := sha256.New()
-	body := io.LimitReader(rand.NewChaCha8(seed), size-int64(len(m.prefix)))
-	src := io.MultiReader(strings.NewReader(m.prefix), body)
-	if _, err := io.Copy(io.MultiWriter(f, h), src); err != nil {
+	out := io.MultiWriter(f, h)
+	rnd := rand.NewChaCha8(seed)
+	switch m.mediaType { // real images, as paspor decodes them; their padding survives cleaning
+	case "image/jpeg":
+		size = max(size, testscan.MinJPEG)
+		err = testscan.WriteJPEG(out, size, rnd)
+	case "image/png":
+		size = max(size, testscan.MinPNG)
+		err = testscan.WritePNG(out, size, rnd)
+	default:
+		body := io.LimitReader(rnd, size-int64(len(m.prefix)))
+		_, err = io.Copy(out, io.MultiReader(strings.NewReader(m.prefix), body))
+	}
+	if err != nil {
 		return scan{}, fmt.Errorf("failed to write scan: %w", err)
 	}
 	if err := f.Close(); err != nil {

@@ -86,6 +86,8 @@ func normalizeValue(kind FieldKind, value string) (string, string) {
 		return normalizePhone(v)
 	case FieldEmail:
 		return normalizeEmail(v)
+	case FieldMRZ:
+		return normalizeMRZ(v)
 	default:
 		return normalizeText(v)
 	}

@@ -17,6 +17,7 @@ const (
 	FieldGender                   // male or female, stored lower case
 	FieldPhone                    // E.164 phone number, stored as +digits
 	FieldEmail                    // bare e-mail address
+	FieldMRZ                      // ICAO 9303 machine-readable zone, stored as one line of its characters
 )
 
 // String returns the kind's name as used in messages ("date", "country", ...).
@@ -34,6 +35,8 @@ func (k FieldKind) String() string {
 		return "phone"
 	case FieldEmail:
 		return "email"
+	case FieldMRZ:
+		return "mrz"
 	}
 	return "unknown"
 }
@@ -80,6 +83,7 @@ var identityFields = []FieldSpec{
 	{Name: fieldExpiryDate, Kind: FieldDate},
 	{Name: "issue_date", Kind: FieldDate},
 	{Name: "issuing_country", Kind: FieldCountry},
+	{Name: fieldMRZ, Kind: FieldMRZ},
 }
 
 // proofFields are the fields of every proof-of-address document (bill, statement, ...).

@@ -123,10 +123,10 @@ func TestSchemaFieldsAndRoles(t *testing.T) {
 		roles  []RoleSpec
 	}{
 		{"personal_details", "first_name last_name middle_name birth_date gender country_code residence_country_code first_name_native last_name_native middle_name_native", nil},
-		{"passport", "document_no expiry_date issue_date issuing_country", []RoleSpec{{"front_side", false}, {"selfie", false}, {"translation", true}}},
-		{"internal_passport", "document_no expiry_date issue_date issuing_country", []RoleSpec{{"front_side", false}, {"selfie", false}, {"translation", true}}},
-		{"identity_card", "document_no expiry_date issue_date issuing_country", []RoleSpec{{"front_side", false}, {"reverse_side", false}, {"selfie", false}, {"translation", true}}},
-		{"driver_license", "document_no expiry_date issue_date issuing_country", []RoleSpec{{"front_side", false}, {"reverse_side", false}, {"selfie", false}, {"translation", true}}},
+		{"passport", "document_no expiry_date issue_date issuing_country mrz", []RoleSpec{{"front_side", false}, {"selfie", false}, {"translation", true}}},
+		{"internal_passport", "document_no expiry_date issue_date issuing_country mrz", []RoleSpec{{"front_side", false}, {"selfie", false}, {"translation", true}}},
+		{"identity_card", "document_no expiry_date issue_date issuing_country mrz", []RoleSpec{{"front_side", false}, {"reverse_side", false}, {"selfie", false}, {"translation", true}}},
+		{"driver_license", "document_no expiry_date issue_date issuing_country mrz", []RoleSpec{{"front_side", false}, {"reverse_side", false}, {"selfie", false}, {"translation", true}}},
 		{"address", "street_line1 street_line2 city state post_code country_code", nil},
 		{"utility_bill", "issue_date", []RoleSpec{{"file", true}, {"translation", true}}},
 		{"bank_statement", "issue_date", []RoleSpec{{"file", true}, {"translation", true}}},

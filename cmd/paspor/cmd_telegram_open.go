@@ -1,0 +1,223 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/paspor/paspor/export/telegram"
+	"github.com/paspor/paspor/wallet/schema"
+)
+
+type telegramOpenOptions struct {
+	identity string
+	files    string
+	nonce    string
+	output   string
+}
+
+func (o *telegramOpenOptions) AddFlags(f *pflag.FlagSet) {
+	f.StringVarP(&o.identity, "identity", "i", "", "the bot's RSA private key (PEM)")
+	f.StringVar(&o.files, "files", "", "folder of the encrypted files, named by file_unique_id or file_id (as getFile delivered them)")
+	f.StringVar(&o.nonce, "nonce", "", "require this nonce (the one the bot put in its request)")
+	f.StringVarP(&o.output, "output", "o", "", "write passport.json and the decrypted files into this new folder")
+}
+
+func newTelegramOpenCommand(g *globals) *cobra.Command {
+	var opts telegramOpenOptions
+	cmd := &cobra.Command{
+		Use:   "open PASSPORT_DATA.json -i BOT.pem [--files DIR] [--nonce N] [-o OUT]",
+		Short: "Decrypt and check the passport_data a bot received",
+		Long: `Decrypt passport_data (the object of a Bot API message) with the bot's private key:
+the credentials, every element, and every file found in --files by its file_unique_id
+or file_id, checking every hash before any padding, and the nonce when --nonce is given.
+Files not in --files are listed as not downloaded.
+
+With -o, OUT/passport.json (every element, its fields and files) and OUT/files/ (the
+decrypted scans) appear only after every check passed; OUT must not exist.
+
+Rejected data gets a stable reason: malformed, key, hash, padding, secret, credentials,
+nonce, too_large (exit code 9); with --json, stdout then holds {"verified": false,
+"reason": ..., "element": ..., "detail": ...}. Needs no wallet.`,
+		Example: `  paspor telegram open passport_data.json -i bot.pem --nonce 8f2c --files downloads/ -o received/
+  paspor telegram open passport_data.json -i bot.pem --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runTelegramOpen(g, args[0], opts) },
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// telegramOpened is what telegram open prints with --json and writes as passport.json.
+type telegramOpened struct {
+	Verified bool              `json:"verified"`
+	Nonce    string            `json:"nonce"`
+	Elements []telegramElement `json:"elements"`
+	Dir      string            `json:"dir,omitempty"`
+}
+
+type telegramElement struct {
+	Type     string            `json:"type"`
+	Fields   map[string]string `json:"fields"`
+	Files    []telegramFile    `json:"files"`
+	Hash     string            `json:"hash"`
+	DataHash string            `json:"data_hash,omitempty"`
+}
+
+type telegramFile struct {
+	Role         string `json:"role"`
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id,omitempty"`
+	FileHash     string `json:"file_hash"`
+	Downloaded   bool   `json:"downloaded"`
+	Path         string `json:"path,omitempty"`
+	MediaType    string `json:"media_type,omitempty"`
+	Size         int    `json:"size,omitempty"`
+	SHA256       string `json:"sha256,omitempty"`
+}
+
+func runTelegramOpen(g *globals, path string, opts telegramOpenOptions) error {
+	key, err := readBotKey(opts.identity)
+	if err != nil {
+		return err
+	}
+	if opts.output != "" {
+		if _, err := os.Lstat(opts.output); err == nil {
+			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o folder or remove it first")
+		}
+	}
+	data, err := readPassportData(path)
+	if err != nil {
+		return err
+	}
+	p, err := telegram.Open(data, key, telegram.OpenOptions{Nonce: opts.nonce})
+	if err != nil {
+		return telegramRejected(g, err)
+	}
+	plain, err := readDownloads(p, opts.files)
+	if err != nil {
+		return telegramRejected(g, err)
+	}
+	res := openedView(p, plain)
+	if opts.output != "" {
+		if err := writeOpened(opts.output, &res, p, plain); err != nil {
+			return err
+		}
+		res.Dir = opts.output
+	}
+	if g.json {
+		return printJSON(g.stdout, res)
+	}
+	printOpened(g, path, opts.nonce != "", res)
+	return nil
+}
+
+// telegramRejected prints, with --json, the reason of a rejection as
+// {"verified": false, "reason", "element", "detail"} (as paspor open does for bundles), and
+// returns err for the exit code and the message on stderr.
+func telegramRejected(g *globals, err error) error {
+	var rej *telegram.RejectedError
+	if g.json && errors.As(err, &rej) {
+		printJSON(g.stdout, map[string]any{"verified": false, "reason": rej.Reason, "element": rej.Element, "detail": rej.Detail})
+	}
+	return err
+}
+
+func openedView(p *telegram.Passport, plain map[*telegram.File][]byte) telegramOpened {
+	res := telegramOpened{Verified: true, Nonce: p.Nonce, Elements: []telegramElement{}}
+	for i := range p.Elements {
+		el := &p.Elements[i]
+		te := telegramElement{Type: el.Type, Fields: el.Fields, Files: []telegramFile{}, Hash: el.Hash, DataHash: el.DataHash}
+		if te.Fields == nil {
+			te.Fields = map[string]string{}
+		}
+		for j := range el.Files {
+			f := &el.Files[j]
+			tf := telegramFile{Role: f.Role, FileID: f.FileID, FileUniqueID: f.FileUniqueID, FileHash: f.FileHash}
+			if b, ok := plain[f]; ok {
+				sum := sha256.Sum256(b)
+				tf.Downloaded, tf.Size, tf.SHA256 = true, len(b), hex.EncodeToString(sum[:])
+				tf.MediaType = sniffOr(b)
+			}
+			te.Files = append(te.Files, tf)
+		}
+		res.Elements = append(res.Elements, te)
+	}
+	return res
+}
+
+func sniffOr(b []byte) string {
+	if mt, err := schema.SniffMediaType(b[:min(len(b), 512)]); err == nil {
+		return mt
+	}
+	return "application/octet-stream"
+}
+
+var mediaExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+// writeOpened writes passport.json and the decrypted files into the new folder out.
+func writeOpened(out string, res *telegramOpened, p *telegram.Passport, plain map[*telegram.File][]byte) error {
+	return stageDir(out, func(stage string) error {
+		for i := range p.Elements {
+			for j := range p.Elements[i].Files {
+				b, ok := plain[&p.Elements[i].Files[j]]
+				if !ok {
+					continue
+				}
+				tf := &res.Elements[i].Files[j]
+				ext := mediaExt[tf.MediaType]
+				if ext == "" {
+					ext = ".bin"
+				}
+				rel := filepath.Join("files", res.Elements[i].Type, strings.ReplaceAll(tf.Role, "/", "-")+ext)
+				if err := os.MkdirAll(filepath.Join(stage, filepath.Dir(rel)), 0o700); err != nil {
+					return fmt.Errorf("failed to create a folder for %s: %w", rel, err)
+				}
+				if err := os.WriteFile(filepath.Join(stage, rel), b, 0o600); err != nil {
+					return fmt.Errorf("failed to write %s: %w", rel, err)
+				}
+				tf.Path = filepath.ToSlash(rel)
+			}
+		}
+		return writeFileAtomicFunc(filepath.Join(stage, "passport.json"), func(w io.Writer) error { return printJSON(w, res) })
+	})
+}
+
+func printOpened(g *globals, path string, nonceChecked bool, res telegramOpened) {
+	check := "not checked: pass --nonce"
+	if nonceChecked {
+		check = "checked"
+	}
+	fmt.Fprintf(g.stdout, "%s: decrypted %d element(s)\n", printable(path), len(res.Elements))
+	fmt.Fprintf(g.stdout, "  nonce:    %s (%s)\n", printable(res.Nonce), check)
+	for _, el := range res.Elements {
+		fmt.Fprintf(g.stdout, "  %s\n", el.Type)
+		names := make([]string, 0, len(el.Fields))
+		for k := range el.Fields {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		for _, k := range names {
+			fmt.Fprintf(g.stdout, "    %-24s %s\n", printable(k), printable(el.Fields[k]))
+		}
+		for _, f := range el.Files {
+			if !f.Downloaded {
+				fmt.Fprintf(g.stdout, "    [%s] not downloaded (%s)\n", f.Role, f.FileID)
+				continue
+			}
+			fmt.Fprintf(g.stdout, "    [%s] %s, %d bytes, sha256 %s\n", f.Role, f.MediaType, f.Size, f.SHA256)
+		}
+	}
+	if res.Dir != "" {
+		fmt.Fprintf(g.stdout, "  saved in: %s\n", res.Dir)
+	}
+}
