@@ -72,6 +72,7 @@ func runInit(ctx context.Context, g *globals, opts initOptions) error {
 		return err
 	}
 	defer clear(pass)
+	warnWeakPassphrase(g.stderr, pass)
 	if kdf.Weak() {
 		warnf(g.stderr, "KDF parameters below the defaults (%d MiB, %d iterations) make passphrase guessing cheaper",
 			crypto.DefaultKDFParams().MemoryKiB/1024, crypto.DefaultKDFParams().Iterations)

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/paspor/paspor/wallet"
 )
 
 type passphraseOptions struct{ newFile string }
@@ -27,11 +31,16 @@ interruption leaves either the old or the new passphrase working.`,
 }
 
 func runPassphrase(ctx context.Context, g *globals, opts passphraseOptions) error {
-	w, err := g.unlock(ctx, false)
+	if _, err := os.Stat(g.walletFile()); errors.Is(err, os.ErrNotExist) {
+		return wallet.ErrNotInitialized
+	}
+	// Both passphrases are read before the wallet is opened: nobody holds the lock while
+	// a person types.
+	oldPass, err := g.passphrase(ctx, "Passphrase: ", false)
 	if err != nil {
 		return err
 	}
-	defer w.Close()
+	defer clear(oldPass)
 	path := opts.newFile
 	if path == "" {
 		path = os.Getenv("PASPOR_NEW_PASSPHRASE_FILE")
@@ -47,6 +56,19 @@ func runPassphrase(ctx context.Context, g *globals, opts passphraseOptions) erro
 		return err
 	}
 	defer clear(newPass)
+	w, err := g.unlockWith(ctx, false, oldPass)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if subtle.ConstantTimeCompare(oldPass, newPass) == 1 {
+		warnf(g.stderr, "the new passphrase is the current one; nothing was changed")
+		if g.json {
+			return printJSON(g.stdout, map[string]bool{"changed": false})
+		}
+		return nil
+	}
+	warnWeakPassphrase(g.stderr, newPass)
 	if err := w.ChangePassphrase(newPass, nil); err != nil {
 		return err
 	}

@@ -139,6 +139,13 @@ func (g *globals) unlock(ctx context.Context, readOnly bool) (*wallet.Wallet, er
 		return nil, err
 	}
 	defer clear(pass)
+	return g.unlockWith(ctx, readOnly, pass)
+}
+
+// unlockWith is unlock with a passphrase the caller already read (passphrase reads the new
+// one before unlocking, so that both prompts come before the lock).
+func (g *globals) unlockWith(ctx context.Context, readOnly bool, pass []byte) (*wallet.Wallet, error) {
+	path := g.walletFile()
 	l, err := wallet.Open(path, wallet.OpenOptions{ReadOnly: readOnly})
 	if err != nil {
 		return nil, err
