@@ -138,6 +138,8 @@ func fieldFormat(f schema.FieldSpec) string {
 		return "international format, e.g. +4915112345678"
 	case schema.FieldEmail:
 		return "e-mail address, e.g. ada@example.org"
+	case schema.FieldMRZ:
+		return "machine-readable zone: pass it with --mrz-file FILE"
 	}
 	if ex, ok := textExamples[f.Name]; ok {
 		return "text, e.g. " + ex

@@ -119,6 +119,8 @@ func newRootCommand(g *globals) *cobra.Command {
 		wrapArgs(c)
 	}
 	registerCompletions(root)
+	hideWalletFlags(root, "partner", "version", "exit-codes")
+	addTypeHelp(root)
 	return root
 }
 
