@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/paspor/paspor/wallet"
 )
 
 func newInfoCommand(g *globals) *cobra.Command {
@@ -14,6 +17,14 @@ func newInfoCommand(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return runInfo(cmd.Context(), g) },
 	}
+}
+
+// infoView is wallet.Info plus, for a key-file wallet, the key file this run used (the
+// wallet does not record where the key file is: it may move, and a copy of the wallet file
+// should not point at it).
+type infoView struct {
+	wallet.Info
+	FactorFile string `json:"factor_file,omitempty"`
 }
 
 func runInfo(ctx context.Context, g *globals) error {
@@ -26,11 +37,21 @@ func runInfo(ctx context.Context, g *globals) error {
 	if err != nil {
 		return err
 	}
+	v := infoView{Info: info}
+	factorText := info.Factor
+	if info.Factor == wallet.FactorFile {
+		if v.FactorFile, err = filepath.Abs(g.factorFilePath()); err != nil {
+			return fmt.Errorf("failed to resolve the key file path: %w", err)
+		}
+		factorText = "key file " + v.FactorFile
+	} else if fs, err := g.factorStore(info.Factor); err == nil {
+		factorText = fs.Describe()
+	}
 	if g.json {
-		return printJSON(g.stdout, info)
+		return printJSON(g.stdout, v)
 	}
 	fmt.Fprintf(g.stdout, "wallet:        %s\nfile:          %s\ncreated:       %s\ndocuments:     %d\nsecond factor: %s\nkdf:           argon2id, %d MiB, %d iterations, %d lanes\n",
 		info.WalletID, info.Path, info.CreatedAt.Format("2006-01-02 15:04:05 UTC"), info.Documents,
-		info.Factor, info.KDF.MemoryKiB/1024, info.KDF.Iterations, info.KDF.Parallelism)
+		printable(factorText), info.KDF.MemoryKiB/1024, info.KDF.Iterations, info.KDF.Parallelism)
 	return nil
 }
