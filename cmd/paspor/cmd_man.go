@@ -30,7 +30,7 @@ func runMan(root *cobra.Command, dir string, g *globals) error {
 		return fmt.Errorf("failed to create the man page folder: %w", err)
 	}
 	v := readVersion()
-	header := &doc.GenManHeader{Title: "PASPOR", Section: "1", Source: "paspor " + v.Version, Manual: "paspor manual"}
+	header := &doc.GenManHeader{Section: "1", Source: "paspor " + v.Version, Manual: "paspor manual"}
 	// The footer date is the commit's, so that the same commit gives the same pages; without
 	// VCS information cobra takes $SOURCE_DATE_EPOCH, else today.
 	if t, err := time.Parse(time.RFC3339, v.Time); err == nil {
@@ -40,6 +40,20 @@ func runMan(root *cobra.Command, dir string, g *globals) error {
 	forEachCommand(root, func(c *cobra.Command) { c.Long = manMarkdown(c.Long) })
 	if err := doc.GenManTree(root, header, dir); err != nil {
 		return fmt.Errorf("failed to write the man pages: %w", err)
+	}
+	// The commands that never open a wallet again, without the wallet flags, as their help.
+	for _, name := range noWalletCommands {
+		var err error
+		forEachCommand(mustFind(root, name), func(c *cobra.Command) {
+			if err == nil && c.IsAvailableCommand() {
+				restore := hideInherited(c, walletFlags)
+				err = writeManPage(c, header, dir)
+				restore()
+			}
+		})
+		if err != nil {
+			return err
+		}
 	}
 	matches, err := filepath.Glob(filepath.Join(dir, "*.1"))
 	if err != nil {
@@ -98,4 +112,19 @@ func isHeading(line string) bool {
 		}
 	}
 	return true
+}
+
+// writeManPage writes the page of one command where GenManTree puts it.
+func writeManPage(c *cobra.Command, header *doc.GenManHeader, dir string) error {
+	path := filepath.Join(dir, strings.ReplaceAll(c.CommandPath(), " ", "-")+".1")
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("failed to write the man pages: %w", err)
+	}
+	h := *header // GenMan fills in the title of the command it writes
+	if err := doc.GenMan(c, &h, f); err != nil {
+		f.Close()
+		return fmt.Errorf("failed to write the man pages: %w", err)
+	}
+	return f.Close()
 }

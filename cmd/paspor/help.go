@@ -11,29 +11,36 @@ import (
 // walletFlags are the root's flags that only commands opening the wallet read.
 var walletFlags = []string{"wallet", "passphrase-file", "factor-file"}
 
-// hideWalletFlags leaves the wallet flags out of the help of the named commands (and their
-// subcommands), which never open a wallet: listing --passphrase-file under `paspor partner
-// keygen` would suggest that a partner needs a holder's wallet.
-func hideWalletFlags(root *cobra.Command, names ...string) {
-	for _, name := range names {
-		cmd := mustFind(root, name)
-		cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
-			var hidden []*bool
-			for _, f := range walletFlags {
-				if fl := c.InheritedFlags().Lookup(f); fl != nil && !fl.Hidden {
-					fl.Hidden = true
-					hidden = append(hidden, &fl.Hidden)
-				}
-			}
-			// The flags are the root's, shared by every command: hide them only while this
-			// help is written.
-			defer func() {
-				for _, h := range hidden {
-					*h = false
-				}
-			}()
+// noWalletCommands never open a wallet, nor do their subcommands: their help and man pages
+// leave walletFlags out (listing --passphrase-file under `paspor partner keygen` would
+// suggest that a partner needs a holder's wallet).
+var noWalletCommands = []string{"partner", "version", "exit-codes"}
+
+// hideWalletFlags makes the help of noWalletCommands leave out walletFlags.
+func hideWalletFlags(root *cobra.Command) {
+	for _, name := range noWalletCommands {
+		mustFind(root, name).SetHelpFunc(func(c *cobra.Command, args []string) {
+			defer hideInherited(c, walletFlags)()
 			root.HelpFunc()(c, args)
 		})
+	}
+}
+
+// hideInherited hides the named flags that c inherits and returns the function that shows
+// them again. The flags are the root's, shared by every command: hide them only while one
+// command's help or man page is written.
+func hideInherited(c *cobra.Command, names []string) func() {
+	var hidden []*bool
+	for _, n := range names {
+		if fl := c.InheritedFlags().Lookup(n); fl != nil && !fl.Hidden {
+			fl.Hidden = true
+			hidden = append(hidden, &fl.Hidden)
+		}
+	}
+	return func() {
+		for _, h := range hidden {
+			*h = false
+		}
 	}
 }
 

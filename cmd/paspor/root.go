@@ -119,7 +119,7 @@ func newRootCommand(g *globals) *cobra.Command {
 		wrapArgs(c)
 	}
 	registerCompletions(root)
-	hideWalletFlags(root, "partner", "version", "exit-codes")
+	hideWalletFlags(root)
 	addTypeHelp(root)
 	return root
 }
