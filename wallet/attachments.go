@@ -61,6 +61,9 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 	if err := spec.CheckRequired(norm); err != nil {
 		return nil, err
 	}
+	if err := spec.CheckDates(norm, time.Now()); err != nil {
+		return nil, err
+	}
 	if label, err = normalizeLabel(label); err != nil {
 		return nil, err
 	}

@@ -240,6 +240,9 @@ func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, 
 		if err := spec.CheckRequired(d.Fields); err != nil {
 			return err
 		}
+		if err := spec.CheckDates(d.Fields, time.Now()); err != nil {
+			return err
+		}
 		if label != nil {
 			if d.Label, err = normalizeLabel(*label); err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paspor/paspor/wallet/schema"
 )
@@ -108,7 +109,14 @@ func promptFields(p *prompter, spec *schema.TypeSpec) (map[string]string, error)
 			if err != nil {
 				return nil, err
 			}
+			// Dates that contradict an earlier answer (an expiry before the issue date, a
+			// birth date in the future) are asked for again here, not refused at the end.
 			fields[f.Name] = norm
+			if err := spec.CheckDates(fields, time.Now()); errors.As(err, &inv) {
+				delete(fields, f.Name)
+				p.retry(inv.Field + " " + inv.Reason)
+				continue
+			}
 			break
 		}
 	}
