@@ -21,7 +21,7 @@ func benchDocs() ([]Document, FileOpener) {
 func BenchmarkWrite(b *testing.B) {
 	p := newPartner(b, false)
 	docs, open := benchDocs()
-	opts := WriteOptions{Recipients: []string{p.recipient}, TTL: time.Hour, Signer: holderKey(1)}
+	opts := WriteOptions{Recipients: mustRecipients(b, p.recipient), TTL: time.Hour, Signer: holderKey(1)}
 	b.SetBytes(benchFileSize)
 	for b.Loop() {
 		if _, err := Write(io.Discard, docs, open, opts); err != nil {
@@ -34,7 +34,7 @@ func BenchmarkOpen(b *testing.B) {
 	p := newPartner(b, false)
 	docs, open := benchDocs()
 	var buf bytes.Buffer
-	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: []string{p.recipient}, TTL: time.Hour, Signer: holderKey(1)}); err != nil {
+	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: mustRecipients(b, p.recipient), TTL: time.Hour, Signer: holderKey(1)}); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(benchFileSize)
@@ -59,7 +59,7 @@ func TestOpenStreams(t *testing.T) {
 		Files: []File{{Role: "file/1", MediaType: "application/pdf", Size: int64(len(data)), SHA256: sum(data)}}}}
 	var buf bytes.Buffer
 	open := func(d, f int) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: []string{p.recipient}, TTL: time.Hour, Signer: holderKey(1)}); err != nil {
+	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: mustRecipients(t, p.recipient), TTL: time.Hour, Signer: holderKey(1)}); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats

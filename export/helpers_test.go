@@ -72,7 +72,7 @@ func testDocs() ([]Document, FileOpener) {
 func writeTestBundle(t testing.TB, recipients []string, mod func(*WriteOptions)) ([]byte, *Manifest) {
 	t.Helper()
 	docs, open := testDocs()
-	opts := WriteOptions{Recipients: recipients, Nonce: "n-123", Purpose: "kyc", Now: testNow, TTL: time.Hour, Signer: holderKey(1)}
+	opts := WriteOptions{Recipients: mustRecipients(t, recipients...), Nonce: "n-123", Purpose: "kyc", Now: testNow, TTL: time.Hour, Signer: holderKey(1)}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -82,6 +82,16 @@ func writeTestBundle(t testing.TB, recipients []string, mod func(*WriteOptions))
 		t.Fatal(err)
 	}
 	return buf.Bytes(), m
+}
+
+// mustRecipients parses recipients for WriteOptions.
+func mustRecipients(t testing.TB, list ...string) *Recipients {
+	t.Helper()
+	rs, err := ParseRecipients(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
 }
 
 // decryptAll decrypts a bundle to its tar bytes.

@@ -21,9 +21,8 @@ import (
 
 // WriteOptions say to whom and how [Write] writes a bundle.
 type WriteOptions struct {
-	// Recipients are partner recipient strings (see [crypto.ParseRecipient]); classic and
-	// post-quantum recipients can't be mixed.
-	Recipients []string
+	// Recipients are the partners the bundle is encrypted to, from [ParseRecipients].
+	Recipients *Recipients
 	// Armor writes the age file ASCII-armored.
 	Armor bool
 	// Nonce is the partner's request nonce, copied into the signed manifest.
@@ -53,11 +52,10 @@ const fileMode = 0o600
 //
 // Write includes exactly what it is given: selecting fields and files is the caller's job.
 func Write(w io.Writer, docs []Document, open FileOpener, opts WriteOptions) (*Manifest, error) {
-	recipients, audience, err := parseRecipients(opts.Recipients)
-	if err != nil {
-		return nil, err
+	if opts.Recipients == nil || len(opts.Recipients.recipients) == 0 {
+		return nil, fmt.Errorf("failed to write bundle: %w", ErrNoRecipients)
 	}
-	m, err := newManifest(docs, audience, opts)
+	m, err := newManifest(docs, opts.Recipients.Audience(), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +71,7 @@ func Write(w io.Writer, docs []Document, open FileOpener, opts WriteOptions) (*M
 		armorW = armor.NewWriter(w)
 		out = armorW
 	}
-	ageW, err := age.Encrypt(out, recipients...)
+	ageW, err := age.Encrypt(out, opts.Recipients.recipients...)
 	if err != nil {
 		return nil, fmt.Errorf("failed to encrypt bundle: %w", err)
 	}
@@ -89,32 +87,6 @@ func Write(w io.Writer, docs []Document, open FileOpener, opts WriteOptions) (*M
 		}
 	}
 	return m, nil
-}
-
-// parseRecipients returns the age recipients and their canonical strings, without duplicates.
-func parseRecipients(list []string) ([]age.Recipient, []string, error) {
-	if len(list) == 0 {
-		return nil, nil, errors.New("failed to write bundle: no recipients")
-	}
-	var recipients []age.Recipient
-	var audience []string
-	var kinds []crypto.RecipientKind
-	seen := map[string]bool{}
-	for i, s := range list {
-		r, kind, canonical, err := crypto.ParseRecipient(s)
-		if err != nil {
-			return nil, nil, fmt.Errorf("failed to parse recipient %d: %w", i+1, err)
-		}
-		if seen[canonical] {
-			continue
-		}
-		seen[canonical] = true
-		recipients, audience, kinds = append(recipients, r), append(audience, canonical), append(kinds, kind)
-	}
-	if err := crypto.CheckRecipientMix(kinds); err != nil {
-		return nil, nil, fmt.Errorf("failed to write bundle: %w", err)
-	}
-	return recipients, audience, nil
 }
 
 func newManifest(docs []Document, audience []string, opts WriteOptions) (*Manifest, error) {

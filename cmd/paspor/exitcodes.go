@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/wallet"
 )
@@ -71,6 +72,7 @@ func describeError(err error) *userError {
 		inv *wallet.InvalidInputError
 		cor *wallet.CorruptError
 		rej *export.RejectedError
+		rcp *export.RecipientError
 	)
 	switch {
 	case isInterrupted(err):
@@ -102,6 +104,15 @@ func describeError(err error) *userError {
 	case errors.As(err, &cor):
 		return &userError{msg: lower(err.Error()), code: exitCorrupt,
 			hints: []string{"restore the wallet file from a backup; other documents may still open"}}
+	case errors.Is(err, export.ErrNoRecipients):
+		return &userError{msg: "no recipients", code: exitUsage,
+			hints: []string{"pass -r RECIPIENT or -R FILE (the partner's age or SSH public key)"}}
+	case errors.Is(err, crypto.ErrMixedRecipients):
+		return &userError{msg: "post-quantum (age1pq1...) and classic recipients cannot be mixed in one bundle", code: exitUsage,
+			hints: []string{"share twice, once for each kind of recipient"}}
+	case errors.As(err, &rcp):
+		return &userError{msg: fmt.Sprintf("recipient %d is not an age or SSH public key: %s", rcp.Index, lower(rcp.Err.Error())), code: exitUsage,
+			hints: []string{"recipients look like age1..., age1pq1..., ssh-ed25519 AAAA... or ssh-rsa AAAA... (-r counts first, then -R files)"}}
 	case errors.As(err, &rej):
 		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected}
 	}
