@@ -31,7 +31,8 @@ type OpenOptions struct {
 	// Now is the time expiry is checked against; zero means time.Now().
 	Now time.Time
 	// OutDir, when not "", receives the bundle as OutDir/<bundle_id>/ once every check passed.
-	// It is created (0700) if missing, and removed again if Open fails and created it.
+	// It must exist: Open neither creates nor removes it, so that the caller that made it (for
+	// several bundles at once) is the one that decides when it goes.
 	OutDir string
 	// MaxFileSize caps each file; 0 means 1 GiB.
 	MaxFileSize int64
@@ -82,15 +83,11 @@ func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	stage, cleanup, err := newStage(opts.OutDir)
+	stage, release, err := newStage(opts.OutDir)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			cleanup()
-		}
-	}()
+	defer func() { release(err != nil) }()
 	c, err := readEntries(&plainReader{r: plain, max: opts.MaxTotalSize}, stage, opts.MaxFileSize)
 	if err != nil {
 		return nil, err
@@ -156,34 +153,6 @@ func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, string, erro
 		}
 	}
 	return nil, "", reject(ReasonDecrypt, "no identity matches the bundle's recipients")
-}
-
-// newStage creates the temporary folder inside outDir (and outDir itself if missing). cleanup
-// removes what newStage created.
-func newStage(outDir string) (string, func(), error) {
-	if outDir == "" {
-		return "", func() {}, nil
-	}
-	createdOut := false
-	if _, err := os.Lstat(outDir); errors.Is(err, fs.ErrNotExist) {
-		if err := os.Mkdir(outDir, 0o700); err != nil {
-			return "", nil, fmt.Errorf("failed to create output folder: %w", err)
-		}
-		createdOut = true
-	}
-	stage, err := os.MkdirTemp(outDir, ".paspor-open-")
-	if err != nil {
-		if createdOut {
-			os.Remove(outDir)
-		}
-		return "", nil, fmt.Errorf("failed to create temporary folder: %w", err)
-	}
-	return stage, func() {
-		os.RemoveAll(stage)
-		if createdOut {
-			os.Remove(outDir)
-		}
-	}, nil
 }
 
 // commitStage moves the checked bundle into place; an existing folder is never replaced,

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -123,35 +122,24 @@ func rejections(t testing.TB) []rejection {
 }
 
 // TestOpenRejects crafts one bundle per failure and checks the reason and that nothing is
-// left behind, whether OutDir existed before or not.
+// left behind in OutDir.
 func TestOpenRejects(t *testing.T) {
 	p := newPartner(t, false)
 	for _, r := range rejections(t) {
 		t.Run(r.name, func(t *testing.T) {
 			bundle := r.bundle(t, p)
-			for _, existed := range []bool{false, true} {
-				out := filepath.Join(t.TempDir(), "out")
-				if existed {
-					if err := os.Mkdir(out, 0o700); err != nil {
-						t.Fatal(err)
-					}
-				}
-				opts := OpenOptions{Identities: p.ids, Now: testNow.Add(time.Minute), OutDir: out}
-				if r.opts != nil {
-					r.opts(&opts)
-				}
-				_, err := Open(bytes.NewReader(bundle), opts)
-				var rej *RejectedError
-				if !errors.As(err, &rej) || rej.Reason != r.reason {
-					t.Fatalf("Open = %v, want reason %q", err, r.reason)
-				}
-				entries, statErr := os.ReadDir(out)
-				if existed && (statErr != nil || len(entries) != 0) {
-					t.Fatalf("OutDir holds %d entries after a rejection (%v)", len(entries), statErr)
-				}
-				if !existed && !errors.Is(statErr, os.ErrNotExist) {
-					t.Fatalf("OutDir was left behind: %v", statErr)
-				}
+			out := t.TempDir()
+			opts := OpenOptions{Identities: p.ids, Now: testNow.Add(time.Minute), OutDir: out}
+			if r.opts != nil {
+				r.opts(&opts)
+			}
+			_, err := Open(bytes.NewReader(bundle), opts)
+			var rej *RejectedError
+			if !errors.As(err, &rej) || rej.Reason != r.reason {
+				t.Fatalf("Open = %v, want reason %q", err, r.reason)
+			}
+			if entries, err := os.ReadDir(out); err != nil || len(entries) != 0 {
+				t.Fatalf("OutDir holds %d entries after a rejection (%v)", len(entries), err)
 			}
 		})
 	}

@@ -81,7 +81,7 @@ func TestRoundTrip(t *testing.T) {
 			if len(m.Audience) != len(c.recipients) || strings.Contains(strings.Join(m.Audience, ","), "partner@bank") {
 				t.Fatalf("audience %q", m.Audience)
 			}
-			dir := filepath.Join(t.TempDir(), "out")
+			dir := t.TempDir()
 			res, err := Open(bytes.NewReader(bundle), OpenOptions{Identities: c.ids, Holder: holderKey(1).Public().(ed25519.PublicKey),
 				Nonce: "n-123", Now: testNow.Add(time.Minute), OutDir: dir})
 			if err != nil {

@@ -151,14 +151,14 @@ func TestForwardingRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "opened")
+	out := t.TempDir()
 	_, err = Open(bytes.NewReader(fwd), OpenOptions{Identities: b.ids, Now: testNow, OutDir: out})
 	var rej *RejectedError
 	if !errors.As(err, &rej) || rej.Reason != ReasonAudience {
 		t.Fatalf("Open of a forwarded bundle = %v, want reason audience", err)
 	}
-	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("output folder exists after rejection: %v", err)
+	if entries, err := os.ReadDir(out); err != nil || len(entries) != 0 {
+		t.Fatalf("output folder holds %d entries after rejection (%v)", len(entries), err)
 	}
 	// The same plaintext, encrypted back to A, still opens: only the audience differs.
 	run("-r", a.recipient, "-o", "back.age", "plain.tar")

@@ -59,6 +59,10 @@ the batch still go on; the exit code is 9 if any was rejected.`,
 	return cmd
 }
 
+// testOnlyNow, when not zero, is the time open checks expiry against. Only the test binary
+// sets it, so that scripts test expiry without waiting for a clock.
+var testOnlyNow time.Time
+
 // openSummary is what open prints per bundle (one JSON object per line for several).
 type openSummary struct {
 	Bundle       string            `json:"bundle"`
@@ -116,7 +120,7 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 		}
 	}
 	base := export.OpenOptions{Identities: ids, Holder: holder, Nonce: opts.nonce,
-		AllowExpired: opts.allowExpired, OutDir: opts.output}
+		AllowExpired: opts.allowExpired, OutDir: opts.output, Now: testOnlyNow}
 	results := make([]openSummary, len(bundles))
 	sem := make(chan struct{}, opts.jobs)
 	var wg sync.WaitGroup
@@ -174,7 +178,8 @@ func reportOpen(g *globals, results []openSummary) error {
 			if c == exitRejected || code == exitOK {
 				code = c
 			}
-			fmt.Fprintf(g.stderr, "paspor: error: %s: %s\n", s.Bundle, describeError(s.err).msg)
+			ue := describeError(s.err)
+			printError(g.stderr, &userError{msg: s.Bundle + ": " + ue.msg, hints: ue.hints, code: ue.code})
 		}
 		switch {
 		case g.json && len(results) == 1:

@@ -114,7 +114,8 @@ func describeError(err error) *userError {
 		return &userError{msg: fmt.Sprintf("recipient %d is not an age or SSH public key: %s", rcp.Index, lower(rcp.Err.Error())), code: exitUsage,
 			hints: []string{"recipients look like age1..., age1pq1..., ssh-ed25519 AAAA... or ssh-rsa AAAA... (-r counts first, then -R files)"}}
 	case errors.As(err, &rej):
-		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected}
+		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected,
+			hints: rejectionHints[rej.Reason]}
 	}
 	return &userError{msg: lower(err.Error()), code: exitError}
 }
@@ -145,4 +146,16 @@ func lower(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// rejectionHints says what a partner can do about each rejection reason of paspor open.
+var rejectionHints = map[string][]string{
+	export.ReasonDecrypt:   {"check that -i names the partner identity this bundle was encrypted to"},
+	export.ReasonHolder:    {"the bundle was signed by another key than the pinned one; confirm the holder's key (paspor key on their side) before trusting it"},
+	export.ReasonAudience:  {"the bundle was made for another partner; ask the holder to share it with your recipient"},
+	export.ReasonExpired:   {"ask the holder for a new bundle; --allow-expired opens it anyway"},
+	export.ReasonNonce:     {"the bundle does not answer your request; ask the holder to share again with your --nonce"},
+	export.ReasonTooLarge:  {"if the bundle is expected to be this large, ask the holder to share fewer scans"},
+	export.ReasonSignature: {"do not trust any of its content; ask the holder to share again"},
+	export.ReasonHash:      {"do not trust any of its content; ask the holder to share again"},
 }

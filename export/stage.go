@@ -1,0 +1,94 @@
+package export
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// stagePrefix names the staging folders Open makes inside OutDir while a bundle is unverified.
+const stagePrefix = ".paspor-open-"
+
+// newStage creates a staging folder (0700) inside outDir and holds an exclusive lock on it for
+// as long as the process lives. Before that it removes every staging folder whose lock can be
+// taken: one left by a process that was killed before it could clean up, so that unverified
+// plaintext never outlives the next open into the same folder. release drops the lock, and
+// with remove first deletes the stage.
+func newStage(outDir string) (stage string, release func(remove bool), err error) {
+	if outDir == "" {
+		return "", func(bool) {}, nil
+	}
+	st, err := os.Stat(outDir)
+	if err != nil {
+		return "", nil, fmt.Errorf("failed to use output folder: %w", err)
+	}
+	if !st.IsDir() {
+		return "", nil, fmt.Errorf("failed to use output folder: %s is not a folder", outDir)
+	}
+	if err := removeStaleStages(outDir); err != nil {
+		return "", nil, err
+	}
+	stage, err = os.MkdirTemp(outDir, stagePrefix)
+	if err != nil {
+		return "", nil, fmt.Errorf("failed to create temporary folder: %w", err)
+	}
+	lock, err := lockDir(stage, false)
+	if err != nil {
+		os.RemoveAll(stage)
+		return "", nil, fmt.Errorf("failed to lock temporary folder: %w", err)
+	}
+	return stage, func(remove bool) {
+		if remove {
+			os.RemoveAll(stage)
+		}
+		lock.Close()
+	}, nil
+}
+
+// removeStaleStages removes the staging folders in outDir that no live process holds.
+func removeStaleStages(outDir string) error {
+	entries, err := os.ReadDir(outDir)
+	if err != nil {
+		return fmt.Errorf("failed to read output folder: %w", err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), stagePrefix) {
+			continue
+		}
+		path := filepath.Join(outDir, e.Name())
+		lock, err := lockDir(path, true)
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			continue // another open is using it
+		}
+		if err != nil {
+			return fmt.Errorf("failed to check a leftover temporary folder: %w", err)
+		}
+		err = os.RemoveAll(path)
+		lock.Close()
+		if err != nil {
+			return fmt.Errorf("failed to remove a leftover temporary folder: %w", err)
+		}
+	}
+	return nil
+}
+
+// lockDir takes an exclusive flock on the folder at path; the lock ends when the returned file
+// is closed or the process dies. With nonBlocking, a held lock gives EWOULDBLOCK.
+func lockDir(path string, nonBlocking bool) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	how := syscall.LOCK_EX
+	if nonBlocking {
+		how |= syscall.LOCK_NB
+	}
+	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,57 @@
+package export
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestOpenNeedsOutDir: Open neither creates nor removes OutDir; the caller owns it.
+func TestOpenNeedsOutDir(t *testing.T) {
+	p := newPartner(t, false)
+	bundle, _ := writeTestBundle(t, []string{p.recipient}, nil)
+	out := filepath.Join(t.TempDir(), "missing")
+	_, err := Open(bytes.NewReader(bundle), OpenOptions{Identities: p.ids, Now: testNow, OutDir: out})
+	var rej *RejectedError
+	if !errors.Is(err, fs.ErrNotExist) || errors.As(err, &rej) {
+		t.Fatalf("Open into a missing folder = %v, want an fs.ErrNotExist that is not a rejection", err)
+	}
+	if _, err := os.Lstat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Open created OutDir: %v", err)
+	}
+}
+
+// TestStaleStageRemoved: a staging folder no process holds (its opener was killed) is removed
+// by the next Open into the same folder, and one a live Open holds is left alone.
+func TestStaleStageRemoved(t *testing.T) {
+	p := newPartner(t, false)
+	bundle, m := writeTestBundle(t, []string{p.recipient}, nil)
+	out := t.TempDir()
+	stale := filepath.Join(out, stagePrefix+"killed")
+	if err := os.MkdirAll(filepath.Join(stale, "files"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stale, "files", "plain.jpg"), []byte("unverified"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	live, release, err := newStage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release(true)
+	if _, err := Open(bytes.NewReader(bundle), OpenOptions{Identities: p.ids, Now: testNow, OutDir: out}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("stale stage still there: %v", err)
+	}
+	if _, err := os.Lstat(live); err != nil {
+		t.Fatalf("a live stage was removed: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(out, m.BundleID, manifestName)); err != nil {
+		t.Fatal(err)
+	}
+}
