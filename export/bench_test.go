@@ -54,7 +54,7 @@ func TestOpenStreams(t *testing.T) {
 		t.Skip("allocates a 32 MiB bundle")
 	}
 	p := newPartner(t, false)
-	data := bytes.Repeat([]byte{0x25, 0x50, 0x44, 0x46}, 8<<20)
+	data := bytes.Repeat([]byte("%PDF-1.7"), 4<<20)
 	docs := []Document{{ID: "big", Type: "bank_statement", Fields: map[string]string{},
 		Files: []File{{Role: "file/1", MediaType: "application/pdf", Size: int64(len(data)), SHA256: sum(data)}}}}
 	var buf bytes.Buffer

@@ -23,7 +23,7 @@ type hostileSet struct {
 
 func makeHostileSet(t *testing.T) *hostileSet {
 	t.Helper()
-	s := &hostileSet{env: &hostileEnv{p: newPartner(t, false), other: newPartner(t, false), now: time.Now().UTC().Truncate(time.Second)}}
+	s := &hostileSet{env: &hostileEnv{p: newPartner(t, false), other: newPartner(t, false), now: testNow.Add(time.Minute)}}
 	s.cases = hostileBundles()
 	for _, h := range s.cases {
 		root := t.TempDir()
@@ -35,7 +35,7 @@ func makeHostileSet(t *testing.T) *hostileSet {
 }
 
 func (s *hostileSet) options(h hostile) OpenOptions {
-	opts := OpenOptions{Identities: s.env.p.ids, Holder: holderKey(1).Public().(ed25519.PublicKey), Nonce: "n-123"}
+	opts := OpenOptions{Identities: s.env.p.ids, Holder: holderKey(1).Public().(ed25519.PublicKey), Nonce: "n-123", Now: s.env.now}
 	if h.caps != nil {
 		opts.MaxFileSize, opts.MaxTotalSize = h.caps[0], h.caps[1]
 	}

@@ -60,20 +60,22 @@ const (
 )
 
 // Open decrypts and checks a bundle (binary or armored age) and, with OutDir, moves its files
-// into OutDir/<bundle_id>/ once every check has passed. File contents are streamed to a
+// into OutDir/<bundle_id>/ once every check has passed. The signature, the holder, the
+// audience, the times and the nonce are checked on the three entries that open the tar,
+// before a byte of any attachment is read; attachments are then streamed to a locked
 // temporary folder inside OutDir (or hashed and discarded when only verifying), so memory does
 // not grow with file size. A bundle that fails a check gives a [*RejectedError]; nothing is
 // left in OutDir on any failure. docs/bundle-format.md lists the checks in order.
 func Open(r io.Reader, opts OpenOptions) (*Result, error) {
-	plain, recipient, err := decrypt(r, opts.Identities)
+	plain, dec, err := decrypt(r, opts.Identities)
 	if err != nil {
 		return nil, err
 	}
-	return openPlain(plain, recipient, opts)
+	return openPlain(plain, dec, opts)
 }
 
-// openPlain checks a decrypted bundle; recipient is that of the identity that decrypted it.
-func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result, err error) {
+// openPlain checks a decrypted bundle.
+func openPlain(plain io.Reader, dec decrypted, opts OpenOptions) (res *Result, err error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = defaultMaxFileSize
 	}
@@ -83,17 +85,27 @@ func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	p := &plainReader{r: plain, max: opts.MaxTotalSize}
+	u := &ustarReader{r: p}
+	h, err := readHead(u, p)
+	if err != nil {
+		return nil, err
+	}
+	m, holder, err := verifyHead(h, dec, opts)
+	if err != nil {
+		return nil, err
+	}
+	// Only a bundle signed by its holder (and by the pinned one, if pinned) for this partner
+	// gets a staging folder.
 	stage, release, err := newStage(opts.OutDir)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { release(err != nil) }()
-	c, err := readEntries(&plainReader{r: plain, max: opts.MaxTotalSize}, stage, opts.MaxFileSize)
-	if err != nil {
+	if err := writeHead(stage, h); err != nil {
 		return nil, err
 	}
-	m, holder, err := verify(c, recipient, opts)
-	if err != nil {
+	if err := readFiles(u, p, m, stage, opts.MaxFileSize); err != nil {
 		return nil, err
 	}
 	res = &Result{Manifest: m, Holder: m.Holder, Fingerprint: crypto.Fingerprint(holder), HolderPinned: opts.Holder != nil}
@@ -107,13 +119,21 @@ func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result
 }
 
 // recordingIdentity notes whether its identity unwrapped the file key, which tells Open whose
-// recipient the audience must list.
+// recipient the audience must list, and the header's stanza types.
 type recordingIdentity struct {
 	age.Identity
-	used *bool
+	used    *bool
+	stanzas *[]string
 }
 
 func (r recordingIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
+	if *r.stanzas == nil {
+		types := make([]string, len(stanzas))
+		for i, s := range stanzas {
+			types[i] = s.Type
+		}
+		*r.stanzas = types
+	}
 	key, err := r.Identity.Unwrap(stanzas)
 	if err == nil {
 		*r.used = true
@@ -121,11 +141,11 @@ func (r recordingIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 	return key, err
 }
 
-// decrypt opens the age layer, armored or not, and returns the plaintext and the recipient of
-// the identity that opened it.
-func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, string, error) {
+// decrypt opens the age layer, armored or not, and returns the plaintext, the recipient of
+// the identity that opened it, and the header's stanza types.
+func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, decrypted, error) {
 	if len(ids) == 0 {
-		return nil, "", errors.New("failed to open bundle: no identities")
+		return nil, decrypted{}, errors.New("failed to open bundle: no identities")
 	}
 	br := bufio.NewReader(r)
 	var src io.Reader = br
@@ -135,24 +155,25 @@ func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, string, erro
 		src = armor.NewReader(br)
 	}
 	used := make([]bool, len(ids))
+	var stanzas []string
 	wrapped := make([]age.Identity, len(ids))
 	for i, id := range ids {
-		wrapped[i] = recordingIdentity{Identity: id.Identity, used: &used[i]}
+		wrapped[i] = recordingIdentity{Identity: id.Identity, used: &used[i], stanzas: &stanzas}
 	}
 	plain, err := age.Decrypt(src, wrapped...)
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		if errors.As(err, &noMatch) {
-			return nil, "", reject(ReasonDecrypt, "no identity matches the bundle's recipients")
+			return nil, decrypted{}, reject(ReasonDecrypt, "no identity matches the bundle's recipients")
 		}
-		return nil, "", reject(ReasonDecrypt, "not a valid age file")
+		return nil, decrypted{}, reject(ReasonDecrypt, "not a valid age file")
 	}
 	for i := range ids {
 		if used[i] {
-			return plain, ids[i].Recipient, nil
+			return plain, decrypted{recipient: ids[i].Recipient, stanzas: stanzas}, nil
 		}
 	}
-	return nil, "", reject(ReasonDecrypt, "no identity matches the bundle's recipients")
+	return nil, decrypted{}, reject(ReasonDecrypt, "no identity matches the bundle's recipients")
 }
 
 // commitStage moves the checked bundle into place; an existing folder is never replaced,

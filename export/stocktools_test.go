@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/paspor/paspor/crypto"
@@ -34,10 +33,7 @@ const ageV13 = "filippo.io/age/cmd/age@v1.3.2"
 // go.sum listing cmd/age's dependencies (go mod tidy drops them: nothing here imports cmd/age).
 func buildAgeV13(t *testing.T) string {
 	t.Helper()
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
-		goBin = requireTool(t, "go", "golang-go")
-	}
+	goBin := requireTool(t, "go", "golang-go")
 	dir := t.TempDir()
 	cmd := exec.Command(goBin, "install", ageV13)
 	cmd.Dir = dir

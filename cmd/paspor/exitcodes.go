@@ -152,7 +152,7 @@ func lower(s string) string {
 var rejectionHints = map[string][]string{
 	export.ReasonDecrypt:   {"check that -i names the partner identity this bundle was encrypted to"},
 	export.ReasonHolder:    {"the bundle was signed by another key than the pinned one; confirm the holder's key (paspor key on their side) before trusting it"},
-	export.ReasonAudience:  {"the bundle was made for another partner; ask the holder to share it with your recipient"},
+	export.ReasonAudience:  {"the signed audience does not match who the bundle was encrypted to; do not trust it, and ask the holder to share it again with your recipient"},
 	export.ReasonExpired:   {"ask the holder for a new bundle; --allow-expired opens it anyway"},
 	export.ReasonNonce:     {"the bundle does not answer your request; ask the holder to share again with your --nonce"},
 	export.ReasonTooLarge:  {"if the bundle is expected to be this large, ask the holder to share fewer scans"},
