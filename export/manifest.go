@@ -158,10 +158,10 @@ func (m *Manifest) validate() error {
 		return err
 	}
 	if m.Nonce != "" && !noncePattern.MatchString(m.Nonce) {
-		return errors.New("invalid nonce")
+		return ErrInvalidNonce
 	}
 	if m.Purpose != "" && (!termsafe.Clean(m.Purpose) || utf8.RuneCountInString(m.Purpose) > maxPurposeRunes) {
-		return errors.New("invalid purpose")
+		return ErrInvalidPurpose
 	}
 	if len(m.Documents) == 0 {
 		return errors.New("no documents")
@@ -184,6 +184,12 @@ func (m *Manifest) validate() error {
 	}
 	return nil
 }
+
+// Errors [Write] returns for a nonce or purpose the format cannot carry.
+var (
+	ErrInvalidNonce   = errors.New("a nonce is 1 to 256 visible ASCII characters (no spaces)")
+	ErrInvalidPurpose = errors.New("a purpose is at most 512 characters of printable text (no control, bidi or format characters)")
+)
 
 var errTooManyFiles = fmt.Errorf("more than %d files", maxEntries-3)
 

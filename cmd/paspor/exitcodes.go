@@ -73,6 +73,7 @@ func describeError(err error) *userError {
 		cor *wallet.CorruptError
 		rej *export.RejectedError
 		rcp *export.RecipientError
+		khe *export.KnownHoldersError
 	)
 	switch {
 	case isInterrupted(err):
@@ -113,6 +114,15 @@ func describeError(err error) *userError {
 	case errors.As(err, &rcp):
 		return &userError{msg: fmt.Sprintf("recipient %d is not an age or SSH public key: %s", rcp.Index, lower(rcp.Err.Error())), code: exitUsage,
 			hints: []string{"recipients look like age1..., age1pq1..., ssh-ed25519 AAAA... or ssh-rsa AAAA... (-r counts first, then -R files)"}}
+	case errors.Is(err, export.ErrInvalidNonce):
+		return &userError{msg: "invalid nonce: " + export.ErrInvalidNonce.Error(), code: exitUsage,
+			hints: []string{"pass the partner's request nonce to --nonce exactly as they gave it"}}
+	case errors.Is(err, export.ErrInvalidPurpose):
+		return &userError{msg: "invalid purpose: " + export.ErrInvalidPurpose.Error(), code: exitUsage,
+			hints: []string{"write --purpose as one line of plain text"}}
+	case errors.As(err, &khe):
+		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
+			hints: []string{"each line is NAME ssh-ed25519 AAAA..., each name once; fix or remove that line (--known-holders names the file)"}}
 	case errors.As(err, &rej):
 		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected,
 			hints: rejectionHints[rej.Reason]}
