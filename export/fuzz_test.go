@@ -61,8 +61,16 @@ func FuzzOpenTar(f *testing.F) {
 func knownReason(r string) bool {
 	switch r {
 	case ReasonDecrypt, ReasonNotABundle, ReasonUnsafeEntry, ReasonSignature, ReasonHolder, ReasonAudience,
-		ReasonExpired, ReasonNonce, ReasonHash, ReasonMissingFile, ReasonExtraFile, ReasonTooLarge:
+		ReasonNotYetValid, ReasonExpired, ReasonNonce, ReasonHash, ReasonMediaType, ReasonMissingFile, ReasonExtraFile, ReasonTooLarge:
 		return true
 	}
 	return false
+}
+
+// TestFuzzBaseline: the fuzz targets' valid seed is accepted, so that their corpus starts
+// from a bundle that reaches every check.
+func TestFuzzBaseline(t *testing.T) {
+	if _, err := openPlain(bytes.NewReader(newCraft(fuzzRecipient).tar(t)), fuzzDecrypted, OpenOptions{Now: testNow, MaxTotalSize: 1 << 20}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -155,6 +155,7 @@ type craft struct {
 	json     func([]byte) []byte         // rewrites manifest.json's bytes before they are hashed and signed
 	sums     func([]byte) []byte         // rewrites SHA256SUMS after the manifest hash, before signing
 	entries  func([]tarEntry) []tarEntry // last change to the entry list
+	raw      func([]byte) []byte         // rewrites the finished tar's bytes
 }
 
 // newCraft returns a valid bundle description addressed to audience.
@@ -207,7 +208,11 @@ func (c *craft) tar(t testing.TB) []byte {
 	if c.entries != nil {
 		entries = c.entries(entries)
 	}
-	return buildTar(t, entries)
+	out := buildTar(t, entries)
+	if c.raw != nil {
+		out = c.raw(out)
+	}
+	return out
 }
 
 // encryptTo wraps plaintext in age for the recipients, as a forwarding partner would.

@@ -144,7 +144,8 @@ func (m *Manifest) validate() error {
 	if !bundleIDPattern.MatchString(m.BundleID) {
 		return errors.New("invalid bundle_id")
 	}
-	if !wholeUTCSecond(m.CreatedAt) || !wholeUTCSecond(m.ExpiresAt) || m.CreatedAt.Year() < 2000 {
+	// created_at is every entry's tar mtime, which 11 octal digits hold until 2242.
+	if !wholeUTCSecond(m.CreatedAt) || !wholeUTCSecond(m.ExpiresAt) || m.CreatedAt.Year() < 2000 || m.CreatedAt.Unix() > maxOctal11 {
 		return errors.New("invalid created_at or expires_at")
 	}
 	if !m.ExpiresAt.After(m.CreatedAt) || m.ExpiresAt.Sub(m.CreatedAt) > MaxTTL {

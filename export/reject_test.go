@@ -148,8 +148,13 @@ func TestAllReasonsCovered(t *testing.T) {
 	for _, r := range rejections(t) {
 		seen[r.reason] = true
 	}
+	p := newPartner(t, false)
+	for _, a := range attacks(p, p) {
+		seen[a.reason] = true
+	}
 	for _, reason := range []string{ReasonDecrypt, ReasonNotABundle, ReasonUnsafeEntry, ReasonSignature, ReasonHolder,
-		ReasonAudience, ReasonExpired, ReasonNonce, ReasonHash, ReasonMissingFile, ReasonExtraFile, ReasonTooLarge} {
+		ReasonAudience, ReasonNotYetValid, ReasonExpired, ReasonNonce, ReasonHash, ReasonMediaType, ReasonMissingFile,
+		ReasonExtraFile, ReasonTooLarge} {
 		if !seen[reason] {
 			t.Errorf("no rejection test for %q", reason)
 		}
