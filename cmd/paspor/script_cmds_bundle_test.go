@@ -16,7 +16,7 @@ import (
 // for the skip hint.
 var progPackages = map[string]string{
 	"age": "age", "age-keygen": "age", "ssh-keygen": "openssh-client",
-	"tar": "tar", "sha256sum": "coreutils", "go": "golang",
+	"tar": "tar", "sha256sum": "coreutils", "go": "golang", "tmux": "tmux",
 }
 
 // bundleScriptCommands are the script helpers of the bundle scripts (share, open, partner).
