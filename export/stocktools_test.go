@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/paspor/paspor/crypto"
@@ -48,23 +49,34 @@ func buildAgeV13(t *testing.T) string {
 	return bin
 }
 
-// stockCheck runs the four documented partner commands in dir, where partner.key, holder.pub
-// and bundle.age are, with ageBin as age.
-func stockCheck(t *testing.T, dir, ageBin string) {
-	t.Helper()
-	script := `set -e
-"$AGE" -d -i partner.key bundle.age | tar -x -C out
+// stockPipeline is the stock-tool check of docs/bundle-format.md and README.md, verbatim
+// (TestStockPipelineDocumented keeps them equal), with $AGE for the age binary.
+const stockPipeline = `set -e
+age -d -i partner.key -o bundle.tar bundle.age
+tar -tvf bundle.tar --numeric-owner --quoting-style=escape > listing.txt
+awk '$1 != "-rw-------" || $2 != "0/0" || NF != 6 ||
+  $6 !~ /^(manifest\.json|SHA256SUMS|SHA256SUMS\.sig|files\/[0-9a-z_-]+\/[0-9a-z_-]+\.(jpg|png|pdf))$/ { bad = 1 }
+  END { exit bad }' listing.txt
+mkdir -m 700 out
+tar -xf bundle.tar -C out --no-same-owner --no-same-permissions --no-xattrs --no-acls --no-selinux --keep-old-files
 echo "holder namespaces=\"paspor-bundle\" $(cat holder.pub)" > allowed_signers
 ssh-keygen -Y verify -f allowed_signers -I holder -n paspor-bundle -s out/SHA256SUMS.sig < out/SHA256SUMS
 (cd out && sha256sum --strict -c SHA256SUMS)
 `
-	if err := os.Mkdir(filepath.Join(dir, "out"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("sh", "-c", script)
+
+// runPipeline runs script in dir with ageBin as age; it returns the combined output and error.
+func runPipeline(dir, ageBin, script string) ([]byte, error) {
+	cmd := exec.Command("sh", "-c", strings.ReplaceAll(script, "age -d", `"$AGE" -d`))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "AGE="+ageBin)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	return cmd.CombinedOutput()
+}
+
+// stockCheck runs the documented partner pipeline in dir, where partner.key, holder.pub and
+// bundle.age are, with ageBin as age.
+func stockCheck(t *testing.T, dir, ageBin string) {
+	t.Helper()
+	if out, err := runPipeline(dir, ageBin, stockPipeline); err != nil {
 		t.Fatalf("stock tools rejected the bundle: %v\n%s", err, out)
 	}
 }
