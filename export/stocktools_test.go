@@ -175,3 +175,22 @@ func TestForwardingRejected(t *testing.T) {
 		t.Fatalf("re-encrypted to A: %v", err)
 	}
 }
+
+// TestStockPipelineDocumented: docs/bundle-format.md and README.md show the stock pipeline
+// exactly as the tests run it (indented by four spaces), so the documented commands are the
+// tested ones.
+func TestStockPipelineDocumented(t *testing.T) {
+	var block strings.Builder
+	for line := range strings.SplitSeq(strings.TrimSuffix(stockPipeline, "\n"), "\n") {
+		block.WriteString("    " + line + "\n")
+	}
+	for _, doc := range []string{"../docs/bundle-format.md", "../README.md"} {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), block.String()) {
+			t.Errorf("%s does not show the tested stock pipeline:\n%s", doc, block.String())
+		}
+	}
+}
