@@ -20,7 +20,7 @@ import (
 )
 
 const (
-	tamperSeed    = 4 // issue 4; fixed so a finding can be replayed
+	tamperSeed    = 4 // fixed so a finding can be replayed
 	tamperUniform = 2000
 	tamperShards  = 2 // child processes at a time: the machine has 2 cores
 	// metaBytes is what a meta page holds: the page header (16) and the meta (64). Every one of
@@ -32,7 +32,7 @@ const (
 // TestTamperSweep flips single bytes of a real wallet file and reads everything back: each
 // flip must give the original content or a typed error, never a panic, a crash, a hang or
 // wrong plaintext, and damage inside one document's record or chunks must leave the other
-// documents readable (issue 4, item 2). The figures it logs go into SECURITY.md.
+// documents readable. The figures it logs go into SECURITY.md.
 func TestTamperSweep(t *testing.T) {
 	if plan := os.Getenv(envTamperPlan); plan != "" {
 		runTamperChild(t, plan)
