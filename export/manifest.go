@@ -13,7 +13,7 @@ import (
 
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/internal/termsafe"
-	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // Format is the manifest's "format" value for this version of the bundle format.
@@ -215,7 +215,7 @@ func (d *Document) validate() error {
 	if !docIDPattern.MatchString(d.ID) || windowsDevices.MatchString(d.ID) {
 		return errors.New("invalid id")
 	}
-	t, err := wallet.LookupType(d.Type)
+	t, err := schema.LookupType(d.Type)
 	if err != nil {
 		return errors.New("unknown document type")
 	}
@@ -232,7 +232,7 @@ func (d *Document) validate() error {
 		}
 	}
 	for j, f := range d.Files {
-		ref, err := wallet.ParseRole(f.Role)
+		ref, err := schema.ParseRole(f.Role)
 		if err != nil || ref.String() != f.Role || t.CheckRole(ref) != nil {
 			return fmt.Errorf("file %d: invalid role for %s", j+1, d.Type)
 		}

@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // head is what the reader keeps of the three fixed entries that open every bundle.
@@ -214,7 +214,7 @@ func checkEntry(mtime int64, m *Manifest, index int) error {
 }
 
 func readFile(u *ustarReader, p *plainReader, want File, stage string, index int) error {
-	sniff := &headBuffer{max: wallet.SniffLen}
+	sniff := &headBuffer{max: schema.SniffLen}
 	dst := []io.Writer{sniff}
 	f, err := createStaged(stage, want.Path)
 	if err != nil {
@@ -240,7 +240,7 @@ func readFile(u *ustarReader, p *plainReader, want File, stage string, index int
 	if hex.EncodeToString(h.Sum(nil)) != want.SHA256 {
 		return reject(ReasonHash, "%s does not match its size or sha256", want.Path)
 	}
-	if mt, err := wallet.SniffMediaType(sniff.b.Bytes()); err != nil || mt != want.MediaType {
+	if mt, err := schema.SniffMediaType(sniff.b.Bytes()); err != nil || mt != want.MediaType {
 		return reject(ReasonMediaType, "%s is not %s", want.Path, want.MediaType)
 	}
 	return nil

@@ -16,7 +16,7 @@ import (
 	"filippo.io/age/armor"
 
 	"github.com/paspor/paspor/crypto"
-	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // WriteOptions say to whom and how [Write] writes a bundle.
@@ -199,7 +199,7 @@ func writeAttachment(tw *ustarWriter, file File, mtime int64, open func() (io.Re
 		return fmt.Errorf("failed to write %s: %w", file.Path, err)
 	}
 	h := sha256.New()
-	sniff := &headBuffer{max: wallet.SniffLen}
+	sniff := &headBuffer{max: schema.SniffLen}
 	n, err := io.Copy(io.MultiWriter(tw, h, sniff), io.LimitReader(rc, file.Size))
 	if err != nil {
 		return fmt.Errorf("failed to copy %s: %w", file.Path, err)
@@ -211,7 +211,7 @@ func writeAttachment(tw *ustarWriter, file File, mtime int64, open func() (io.Re
 	if hex.EncodeToString(h.Sum(nil)) != file.SHA256 {
 		return fmt.Errorf("failed to copy %s: content does not match its sha256", file.Path)
 	}
-	if mt, err := wallet.SniffMediaType(sniff.b.Bytes()); err != nil || mt != file.MediaType {
+	if mt, err := schema.SniffMediaType(sniff.b.Bytes()); err != nil || mt != file.MediaType {
 		return fmt.Errorf("failed to copy %s: content is not %s", file.Path, file.MediaType)
 	}
 	return nil

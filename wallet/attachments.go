@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // DefaultMaxFileSize caps an attachment unless the caller raises it.
@@ -45,7 +46,7 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
-	spec, err := LookupType(docType)
+	spec, err := schema.LookupType(docType)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 	}
 	now := time.Now().UTC()
 	d := &Document{ID: newDocID(), Type: spec.Name, Label: label, Fields: norm, CreatedAt: now, UpdatedAt: now}
-	roles := make([]RoleRef, len(atts))
+	roles := make([]schema.RoleRef, len(atts))
 	for i, in := range atts {
 		if roles[i], err = nextRole(spec, d, roles[:i], in.Role); err != nil {
 			return nil, err
@@ -92,8 +93,8 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 
 // nextRole checks that role fits the type and is free, and numbers list roles after the
 // attachments the document has and those already planned.
-func nextRole(spec *TypeSpec, d *Document, planned []RoleRef, role string) (RoleRef, error) {
-	r, err := ParseRoleForAdd(role)
+func nextRole(spec *schema.TypeSpec, d *Document, planned []schema.RoleRef, role string) (schema.RoleRef, error) {
+	r, err := schema.ParseRoleForAdd(role)
 	if err != nil {
 		return r, err
 	}
@@ -141,13 +142,13 @@ func (w *Wallet) dropBlobs(ids []string) {
 // writeAttachment sniffs, caps, hashes and encrypts r into a new pending blob.
 func (w *Wallet) writeAttachment(r io.Reader, maxSize int64, role string) (Attachment, error) {
 	a := Attachment{Role: role}
-	head := make([]byte, SniffLen)
+	head := make([]byte, schema.SniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return a, fmt.Errorf("failed to read %s: %w", role, err)
 	}
 	head = head[:n]
-	if a.MediaType, err = SniffMediaType(head); err != nil {
+	if a.MediaType, err = schema.SniffMediaType(head); err != nil {
 		var inv *InvalidInputError
 		if errors.As(err, &inv) {
 			inv.Field = role
@@ -183,7 +184,7 @@ func (w *Wallet) writeAttachment(r io.Reader, maxSize int64, role string) (Attac
 		return a, fmt.Errorf("failed to store %s: %w", role, err)
 	}
 	if a.Size > maxSize {
-		return a, &InvalidInputError{Field: role, Reason: fmt.Sprintf("larger than the %s cap (raise it with --max-file-size)", FormatSize(maxSize))}
+		return a, &TooLargeError{Role: role, Limit: maxSize}
 	}
 	if err := enc.Close(); err != nil {
 		return a, fmt.Errorf("failed to store %s: %w", role, err)
@@ -205,7 +206,7 @@ func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (
 	if err != nil {
 		return nil, nil, err
 	}
-	spec, err := LookupType(d.Type)
+	spec, err := schema.LookupType(d.Type)
 	if err != nil {
 		return nil, nil, &CorruptError{Kind: "document", ID: d.ID, Err: err}
 	}
@@ -235,7 +236,7 @@ func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (
 
 // Detach removes one attachment; later entries of a list role move up (file/3 becomes file/2).
 func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
-	ref, err := ParseRole(role)
+	ref, err := schema.ParseRole(role)
 	if err != nil {
 		return nil, err
 	}
@@ -250,7 +251,7 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 			if a.BlobID == drop {
 				continue
 			}
-			if r, err := ParseRole(a.Role); err == nil && r.Name == ref.Name && r.Index > ref.Index {
+			if r, err := schema.ParseRole(a.Role); err == nil && r.Name == ref.Name && r.Index > ref.Index {
 				r.Index--
 				a.Role = r.String()
 			}
@@ -265,19 +266,7 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 // OpenAttachment streams an attachment's content. The stream is authenticated chunk by chunk
 // (S3) and its size and SHA-256 are checked at the end; a mismatch is a read error.
 func (w *Wallet) OpenAttachment(d *Document, role string) (io.ReadCloser, *Attachment, error) {
-	return w.openAttachment(d, role, true)
-}
-
-// OpenAttachmentUnhashed is OpenAttachment without the SHA-256 at the end, for a caller that
-// hashes the stream itself and compares it with Attachment.SHA256 (export.Write does): the
-// content is still authenticated chunk by chunk and its size checked, and one hash pass over
-// the scan is saved.
-func (w *Wallet) OpenAttachmentUnhashed(d *Document, role string) (io.ReadCloser, *Attachment, error) {
-	return w.openAttachment(d, role, false)
-}
-
-func (w *Wallet) openAttachment(d *Document, role string, hashed bool) (io.ReadCloser, *Attachment, error) {
-	ref, err := ParseRole(role)
+	ref, err := schema.ParseRole(role)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -294,11 +283,7 @@ func (w *Wallet) openAttachment(d *Document, role string, hashed bool) (io.ReadC
 		br.Close()
 		return nil, nil, &CorruptError{Kind: "attachment", ID: d.ID + " " + a.Role, Err: err}
 	}
-	c := &checkedReader{r: dec, closer: br, want: *a, doc: d.ID}
-	if hashed {
-		c.h = sha256.New()
-	}
-	return c, a, nil
+	return &checkedReader{r: dec, closer: br, want: *a, doc: d.ID, h: sha256.New()}, a, nil
 }
 
 type checkedReader struct {
@@ -312,16 +297,14 @@ type checkedReader struct {
 
 func (c *checkedReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	if c.h != nil {
-		c.h.Write(p[:n])
-	}
+	c.h.Write(p[:n])
 	c.n += int64(n)
 	if c.n > c.want.Size {
 		return n, c.corrupt(errors.New("longer than recorded"))
 	}
 	if errors.Is(err, io.EOF) {
 		sum, _ := hex.DecodeString(c.want.SHA256)
-		if c.n != c.want.Size || (c.h != nil && subtle.ConstantTimeCompare(sum, c.h.Sum(nil)) != 1) {
+		if c.n != c.want.Size || subtle.ConstantTimeCompare(sum, c.h.Sum(nil)) != 1 {
 			return n, c.corrupt(errors.New("size or hash differs from the record"))
 		}
 	} else if err != nil {

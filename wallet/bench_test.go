@@ -7,6 +7,8 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // The benchmarks below time the hot paths of the store on a cheap-KDF wallet in a temporary
@@ -21,7 +23,7 @@ func newBenchWallet(b *testing.B) *Wallet {
 	b.Helper()
 	dir := b.TempDir()
 	w, _, err := Init(context.Background(), filepath.Join(dir, "w", "wallet.db"), []byte("bench"),
-		InitOptions{Factor: FileFactor{Path: filepath.Join(dir, "device.key")}, KDF: cheapKDF})
+		InitOptions{Factor: factor.File{Path: filepath.Join(dir, "device.key")}, KDF: cheapKDF})
 	if err != nil {
 		b.Fatalf("Init: %v", err)
 	}

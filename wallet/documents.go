@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // Document is one identity document as stored (sealed) in the wallet.
@@ -116,7 +117,7 @@ func (w *Wallet) List(docType string) ([]*Document, error) {
 		}
 	}
 	order := map[string]int{}
-	for i, t := range TypeNames() {
+	for i, t := range schema.TypeNames() {
 		order[t] = i
 	}
 	sort.SliceStable(docs, func(i, j int) bool {
@@ -170,7 +171,7 @@ func resolveID(tx *bolt.Tx, prefix string) (string, error) {
 // Resolve finds the single document a selector names: an ID, a unique ID prefix, or a type
 // name that exactly one document has.
 func (w *Wallet) Resolve(selector string) (*Document, error) {
-	if _, err := LookupType(selector); err == nil {
+	if _, err := schema.LookupType(selector); err == nil {
 		docs, err := w.List(selector)
 		if err != nil {
 			return nil, err
@@ -215,7 +216,7 @@ func (w *Wallet) putDocument(tx *bolt.Tx, d *Document, newBlobs, dropBlobs []str
 // must be optional fields; the result must still have every required field.
 func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, label *string) (*Document, error) {
 	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) error {
-		spec, err := LookupType(d.Type)
+		spec, err := schema.LookupType(d.Type)
 		if err != nil {
 			return &CorruptError{Kind: "document", ID: d.ID, Err: err}
 		}

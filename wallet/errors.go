@@ -3,6 +3,9 @@ package wallet
 import (
 	"errors"
 	"fmt"
+
+	"github.com/paspor/paspor/wallet/factor"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // Errors the wallet returns; the CLI maps each class to a stable exit code.
@@ -15,10 +18,11 @@ var (
 	// told apart, by design, since only their combination opens the key slot.
 	ErrUnlockFailed = errors.New("wrong passphrase or second factor")
 	// ErrFactorMissing means the device secret is not where the wallet expects it (no keyring
-	// entry, no key file); `paspor recover` re-installs it from the recovery code.
-	ErrFactorMissing = errors.New("second factor not found")
+	// entry, no key file); the recovery code re-installs it. It is [factor.ErrMissing].
+	ErrFactorMissing = factor.ErrMissing
 	// ErrFactorUnavailable means the keyring could not be reached or did not answer in time.
-	ErrFactorUnavailable = errors.New("second factor unavailable")
+	// It is [factor.ErrUnavailable].
+	ErrFactorUnavailable = factor.ErrUnavailable
 	// ErrWalletInUse means another process holds the wallet lock.
 	ErrWalletInUse = errors.New("wallet is in use by another process")
 	// ErrCorrupt means a record failed authentication or does not parse: the file was damaged
@@ -44,18 +48,19 @@ func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("%q matches %d documents", e.Prefix, len(e.Matches))
 }
 
-// InvalidInputError reports input that fails validation. Reason never repeats the value,
-// which may be document content.
-type InvalidInputError struct {
-	Field  string // field name, role or option; may be empty
-	Reason string
+// InvalidInputError reports input that fails validation. It is the schema's type, so one
+// type covers the schema's and the wallet's validation failures. Reason never repeats the
+// value, which may be document content.
+type InvalidInputError = schema.InvalidInputError
+
+// TooLargeError reports an attachment larger than the size cap; nothing was stored.
+type TooLargeError struct {
+	Role  string // the attachment's role
+	Limit int64  // the cap in bytes
 }
 
-func (e *InvalidInputError) Error() string {
-	if e.Field == "" {
-		return e.Reason
-	}
-	return fmt.Sprintf("%s: %s", e.Field, e.Reason)
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s: larger than the %s cap", e.Role, FormatSize(e.Limit))
 }
 
 // CorruptError says which record failed authentication; it unwraps to ErrCorrupt.

@@ -59,7 +59,7 @@ type header struct {
 }
 
 // Locked is an opened but not yet unlocked wallet: it knows its ID and which kind of
-// second factor it expects, so the caller can pick the right FactorStore.
+// second factor it expects, so the caller can pick the right factor.Store.
 type Locked struct {
 	db       *bolt.DB
 	path     string

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // The tamper sweep runs its flips in child processes (this test binary, re-executed with
@@ -132,7 +133,7 @@ func checkFlip(plan *tamperPlan, pristine []byte, i int, path string) flipResult
 	if err != nil {
 		return classifyErr("open", err)
 	}
-	w, err := l.Unlock(context.Background(), []byte(plan.Pass), FileFactor{Path: plan.Factor})
+	w, err := l.Unlock(context.Background(), []byte(plan.Pass), factor.File{Path: plan.Factor})
 	if err != nil {
 		return classifyErr("unlock", err)
 	}

@@ -17,6 +17,8 @@ import (
 	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 const (
@@ -67,7 +69,7 @@ func buildTamperWallet(t *testing.T, dir string) *tamperPlan {
 
 	plan := &tamperPlan{Wallet: filepath.Join(dir, "wallet.db"), Factor: filepath.Join(dir, "dev.key"), Pass: "tamper"}
 	w, _, err := Init(context.Background(), plan.Wallet, []byte(plan.Pass),
-		InitOptions{Factor: FileFactor{Path: plan.Factor}, KDF: cheapKDF})
+		InitOptions{Factor: factor.File{Path: plan.Factor}, KDF: cheapKDF})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,12 +14,13 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // Factor kinds recorded in the wallet header.
 const (
-	FactorKeyring = "keyring"
-	FactorFile    = "file"
+	FactorKeyring = factor.KindKeyring
+	FactorFile    = factor.KindFile
 )
 
 // Wallet is an unlocked wallet. It holds the wallet key in memory until Close.
@@ -31,12 +32,12 @@ type Wallet struct {
 	secrets    *crypto.SlotSecrets
 	passphrase []byte // kept to re-derive the KEK on factor rotation; zeroed on Close
 	device     []byte // the device secret that opened the slot
-	factor     FactorStore
+	factor     factor.Store
 }
 
 // InitOptions configures a new wallet.
 type InitOptions struct {
-	Factor FactorStore
+	Factor factor.Store
 	KDF    crypto.KDFParams
 	Now    time.Time // zero means time.Now()
 }
@@ -180,7 +181,7 @@ func openSlot(passphrase, device []byte, h header) (*crypto.SlotSecrets, error) 
 // Unlock opens the key slot with the passphrase and the device secret from factor. When a
 // device-secret rotation was interrupted, the pending secret is tried too and the factor
 // store is repaired (a writable wallet only). The Locked handle is consumed either way.
-func (l *Locked) Unlock(ctx context.Context, passphrase []byte, factor FactorStore) (*Wallet, error) {
+func (l *Locked) Unlock(ctx context.Context, passphrase []byte, factor factor.Store) (*Wallet, error) {
 	w, err := l.unlock(ctx, passphrase, factor)
 	if err != nil {
 		l.db.Close()
@@ -189,7 +190,7 @@ func (l *Locked) Unlock(ctx context.Context, passphrase []byte, factor FactorSto
 	return w, nil
 }
 
-func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor FactorStore) (*Wallet, error) {
+func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.Store) (*Wallet, error) {
 	if len(passphrase) == 0 {
 		return nil, ErrUnlockFailed
 	}
@@ -237,7 +238,7 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor FactorSto
 
 // Recover re-installs the device secret from a recovery code into factor, after checking that
 // the code and the passphrase together open the wallet. The Locked handle is consumed.
-func (l *Locked) Recover(ctx context.Context, passphrase []byte, code string, factor FactorStore) error {
+func (l *Locked) Recover(ctx context.Context, passphrase []byte, code string, factor factor.Store) error {
 	defer l.db.Close()
 	if l.readOnly {
 		return errors.New("failed to recover: wallet opened read-only")

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 type addOptions struct {
@@ -44,7 +45,7 @@ func newAddCommand(g *globals) *cobra.Command {
 		Long: `Add a document of TYPE with its fields (--field key=value, names as in Telegram Passport)
 and scans. On a terminal without --field, paspor asks for each field. Prints the new ID.
 
-Types: ` + strings.Join(wallet.TypeNames(), ", ") + `.
+Types: ` + strings.Join(schema.TypeNames(), ", ") + `.
 Dates are YYYY-MM-DD (DD.MM.YYYY accepted), countries ISO 3166-1 alpha-2 (DE, FR).`,
 		Example: `  paspor add passport --field document_no=C01X00T47 --field expiry_date=2031-05-01 \
       --field issuing_country=DE --front passport.jpg --selfie me.jpg
@@ -57,7 +58,7 @@ Dates are YYYY-MM-DD (DD.MM.YYYY accepted), countries ISO 3166-1 alpha-2 (DE, FR
 }
 
 func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) error {
-	spec, err := wallet.LookupType(docType)
+	spec, err := schema.LookupType(docType)
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 
 // promptFields asks for each field of the type on the terminal; empty answers skip
 // optional fields.
-func promptFields(ctx context.Context, g *globals, spec *wallet.TypeSpec) (map[string]string, error) {
+func promptFields(ctx context.Context, g *globals, spec *schema.TypeSpec) (map[string]string, error) {
 	in := bufio.NewReader(g.stdin)
 	fields := map[string]string{}
 	for _, f := range spec.Fields {

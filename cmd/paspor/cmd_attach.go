@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 type attachOptions struct{ maxFileSize string }
@@ -34,7 +35,7 @@ func runAttach(ctx context.Context, g *globals, id, role, path string, opts atta
 	if err != nil {
 		return usageError("--max-file-size: "+err.Error(), "sizes look like 100MiB, 2GiB or 5000000")
 	}
-	if _, err := wallet.ParseRoleForAdd(role); err != nil {
+	if _, err := schema.ParseRoleForAdd(role); err != nil {
 		return err
 	}
 	r, c, err := openScan(ctx, g, path)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 type initOptions struct {
@@ -95,8 +96,8 @@ func runInit(ctx context.Context, g *globals, opts initOptions) error {
 // checkNewKeyFile refuses a --factor-file that already exists before init creates anything,
 // with a hint about the key file rather than the wallet path. wallet.Init refuses it too
 // (O_EXCL); this only gives the person the right message.
-func checkNewKeyFile(walletPath string, fs wallet.FactorStore) error {
-	ff, ok := fs.(wallet.FileFactor)
+func checkNewKeyFile(walletPath string, fs factor.Store) error {
+	ff, ok := fs.(factor.File)
 	if !ok {
 		return nil
 	}

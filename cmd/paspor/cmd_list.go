@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 type listOptions struct{ docType string }
@@ -35,7 +35,7 @@ type listEntry struct {
 
 func runList(ctx context.Context, g *globals, opts listOptions) error {
 	if opts.docType != "" {
-		if _, err := wallet.LookupType(opts.docType); err != nil {
+		if _, err := schema.LookupType(opts.docType); err != nil {
 			return err
 		}
 	}

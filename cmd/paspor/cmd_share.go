@@ -106,8 +106,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	edocs, sources := sel.exportDocuments()
 	open := func(d, f int) (io.ReadCloser, error) {
 		file := edocs[d].Files[f]
-		// export.Write hashes every file against the manifest: the wallet need not hash too.
-		r, _, err := w.OpenAttachmentUnhashed(sources[d], file.Role)
+		r, _, err := w.OpenAttachment(sources[d], file.Role)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // Exit codes are part of paspor's interface: fixed, documented, never renumbered.
@@ -74,6 +75,9 @@ func describeError(err error) *userError {
 		rej *export.RejectedError
 		rcp *export.RecipientError
 		khe *export.KnownHoldersError
+		kf  *factor.KeyFileError
+		bad *factor.MalformedSecretError
+		big *wallet.TooLargeError
 	)
 	switch {
 	case isInterrupted(err):
@@ -81,7 +85,7 @@ func describeError(err error) *userError {
 	case errors.Is(err, wallet.ErrNotInitialized):
 		return &userError{msg: "no wallet here", code: exitNotInitialized,
 			hints: []string{"create one with: paspor init (or point --wallet / PASPOR_WALLET at yours)"}}
-	case errors.Is(err, wallet.ErrAlreadyExists):
+	case errors.Is(err, wallet.ErrAlreadyExists), errors.Is(err, factor.ErrExists):
 		return &userError{msg: lower(err.Error()), code: exitExists,
 			hints: []string{"nothing was overwritten; choose another path with --wallet"}}
 	case errors.Is(err, wallet.ErrUnlockFailed):
@@ -100,6 +104,14 @@ func describeError(err error) *userError {
 	case errors.As(err, &amb):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
 			hints: []string{"give more of the ID: " + strings.Join(amb.Matches, ", ")}}
+	case errors.As(err, &kf):
+		return &userError{msg: lower(err.Error()), code: exitInvalidInput, hints: keyFileHints(kf)}
+	case errors.As(err, &bad):
+		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
+			hints: []string{"reinstall the device secret from your recovery code with: paspor recover"}}
+	case errors.As(err, &big):
+		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
+			hints: []string{"nothing was stored; raise the cap with --max-file-size SIZE"}}
 	case errors.As(err, &inv):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput}
 	case errors.As(err, &cor):
@@ -135,13 +147,13 @@ func describeError(err error) *userError {
 func factorUnavailableHints(err error) []string {
 	var first string
 	switch {
-	case errors.Is(err, wallet.ErrNoSessionBus):
+	case errors.Is(err, factor.ErrNoSessionBus):
 		first = "the OS keyring is reached through the D-Bus session bus: run paspor in a desktop session, or set DBUS_SESSION_BUS_ADDRESS to a running bus"
-	case errors.Is(err, wallet.ErrNoSecretService):
+	case errors.Is(err, factor.ErrNoSecretService):
 		first = "start a Secret Service on this bus (gnome-keyring-daemon --start --components=secrets, or KeePassXC with its Secret Service integration)"
-	case errors.Is(err, wallet.ErrKeyringLocked):
+	case errors.Is(err, factor.ErrKeyringLocked):
 		first = "unlock the keyring (log in to the desktop session, or open it in seahorse) and try again"
-	case errors.Is(err, wallet.ErrKeyringTimeout):
+	case errors.Is(err, factor.ErrKeyringTimeout):
 		first = "the keyring may be waiting for an unlock prompt nobody can see: unlock it and try again"
 	default:
 		first = "check that the OS keyring (Secret Service) is running and unlocked, and try again"

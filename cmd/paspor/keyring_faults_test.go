@@ -19,6 +19,7 @@ import (
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/internal/secretservice"
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // Issue 4, item 4: every way the OS keyring can fail ends paspor with a clear error, a hint and
@@ -26,7 +27,7 @@ import (
 // Each fault is arranged with real programs (dbus-daemon, dbus-run-session, gnome-keyring,
 // gcr-prompter) and checked through the real binary, for init and for unlocking (list).
 
-// faultBound is a hang bound, well above wallet.DefaultKeyringTimeout (5 s); not a timing goal.
+// faultBound is a hang bound, well above factor.DefaultKeyringTimeout (5 s); not a timing goal.
 const faultBound = 10 * time.Second
 
 // faultEnv is one test's paspor binary and the environment its processes get: private HOME
@@ -158,7 +159,7 @@ func seedKeyringWallet(t *testing.T, path string) [32]byte {
 	kdf := crypto.DefaultKDFParams()
 	kdf.MemoryKiB, kdf.Iterations = 8*1024, 1
 	w, _, err := wallet.Init(t.Context(), path, []byte("correct-horse"), wallet.InitOptions{
-		Factor: wallet.KeyringFactor{Backend: memKeyring{}}, KDF: kdf})
+		Factor: factor.Keyring{Backend: memKeyring{}}, KDF: kdf})
 	if err != nil {
 		t.Fatal(err)
 	}

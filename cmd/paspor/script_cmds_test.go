@@ -16,7 +16,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // scriptCommands are helpers the scripts use to make inputs and inspect outputs.
@@ -208,7 +208,7 @@ func moreScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, a
 			if neg || len(args) != 2 {
 				ts.Fatalf("usage: factorsecret KEYFILE OUTFILE")
 			}
-			_, secret, err := wallet.ParseFactorFile([]byte(ts.ReadFile(args[0])))
+			_, secret, err := factor.ParseFile([]byte(ts.ReadFile(args[0])))
 			ts.Check(err)
 			ts.Check(os.WriteFile(ts.MkAbs(args[1]), secret, 0o600))
 		},

@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // Secrets never travel in argv (S7): they come from a file, an environment variable or a
@@ -112,16 +112,16 @@ func promptSecret(ctx context.Context, prompt string, confirm bool, noTTYMsg, no
 
 // factorStore picks where the device secret lives: the key file when one is named, else the
 // OS keyring; a wallet whose factor is a key file needs the file named.
-func (g *globals) factorStore(kind string) (wallet.FactorStore, error) {
+func (g *globals) factorStore(kind string) (factor.Store, error) {
 	if path := g.factorFilePath(); path != "" {
-		return wallet.FileFactor{Path: path}, nil
+		return factor.File{Path: path}, nil
 	}
 	if kind == wallet.FactorFile {
 		return nil, errorWithHint(exitUnlockFailed, "this wallet's second factor is a key file",
 			"pass --factor-file FILE or set PASPOR_FACTOR_FILE",
 			"if the key file is lost, reinstall it with: paspor recover --factor-file FILE")
 	}
-	return wallet.KeyringFactor{}, nil
+	return factor.Keyring{}, nil
 }
 
 // unlock opens and unlocks the wallet. The passphrase is read before the wallet is opened,
@@ -159,13 +159,21 @@ func (g *globals) unlock(ctx context.Context, readOnly bool) (*wallet.Wallet, er
 // wallet's, malformed, readable by others) into an unlock failure: it is a wrong factor, not
 // bad input to the command that was run.
 func unusableKeyFile(err error) error {
-	var inv *wallet.InvalidInputError
-	if !errors.As(err, &inv) || !strings.HasPrefix(inv.Field, "key file") {
+	var kf *factor.KeyFileError
+	if !errors.As(err, &kf) {
 		return err
 	}
 	return &userError{msg: "unlock failed: " + lower(err.Error()), code: exitUnlockFailed, err: err,
-		hints: []string{"pass this wallet's key file with --factor-file FILE or PASPOR_FACTOR_FILE",
-			"if the key file is lost, reinstall it with: paspor recover --factor-file FILE"}}
+		hints: append(keyFileHints(kf), "pass this wallet's key file with --factor-file FILE or PASPOR_FACTOR_FILE",
+			"if the key file is lost, reinstall it with: paspor recover --factor-file FILE")}
+}
+
+// keyFileHints says how to fix a key file whose problem has a fix of its own.
+func keyFileHints(kf *factor.KeyFileError) []string {
+	if kf.Problem == factor.KeyFileTooOpen && kf.Path != "" {
+		return []string{"make it readable by you alone: chmod 600 " + kf.Path}
+	}
+	return nil
 }
 
 // printRecoveryCode shows the recovery code, the one secret paspor prints on purpose (init and

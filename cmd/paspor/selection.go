@@ -7,6 +7,7 @@ import (
 
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // selection applies share's --fields and --attachments allowlists to the chosen documents.
@@ -39,7 +40,7 @@ func newSelection(docs []*wallet.Document, fields, attachments []string) (*selec
 				}
 				break
 			}
-			if _, err := wallet.ParseRoleForAdd(a); err != nil {
+			if _, err := schema.ParseRoleForAdd(a); err != nil {
 				return nil, usageError("--attachments: "+lower(err.Error()), "roles are front_side, reverse_side, selfie, file, file/N, translation, translation/N, or none")
 			}
 			s.attachments = append(s.attachments, a)
@@ -50,7 +51,7 @@ func newSelection(docs []*wallet.Document, fields, attachments []string) (*selec
 
 func anyTypeHasField(docs []*wallet.Document, name string) bool {
 	for _, d := range docs {
-		if spec, err := wallet.LookupType(d.Type); err == nil {
+		if spec, err := schema.LookupType(d.Type); err == nil {
 			if _, ok := spec.Field(name); ok {
 				return true
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 type attachmentView struct {
@@ -45,7 +46,7 @@ func printDocument(out io.Writer, d *wallet.Document, v documentView) {
 		fmt.Fprintf(out, "  %q", v.Label)
 	}
 	fmt.Fprintln(out)
-	if spec, err := wallet.LookupType(d.Type); err == nil {
+	if spec, err := schema.LookupType(d.Type); err == nil {
 		for _, f := range spec.Fields {
 			if val, ok := v.Fields[f.Name]; ok {
 				fmt.Fprintf(out, "  %-26s %s\n", f.Name, val)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // cheapKDF is what `paspor init --kdf-memory 8 --kdf-iterations 1` stores: the defaults
@@ -159,7 +160,7 @@ func (b *bench) walletWithDocuments(ctx context.Context, n int) (*walletDir, err
 	if err != nil {
 		return nil, err
 	}
-	wl, err := l.Unlock(ctx, []byte(benchPassphrase), wallet.FileFactor{Path: filepath.Join(w.dir, "device.key")})
+	wl, err := l.Unlock(ctx, []byte(benchPassphrase), factor.File{Path: filepath.Join(w.dir, "device.key")})
 	if err != nil {
 		return nil, err // Unlock closed l
 	}

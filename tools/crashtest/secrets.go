@@ -10,7 +10,7 @@ import (
 	"slices"
 
 	"github.com/paspor/paspor/crypto"
-	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/factor"
 )
 
 // What "exactly one of old and new unlocks" means after a kill:
@@ -52,7 +52,7 @@ func readKeyFile(path string) (current, pending []byte, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("failed to read key file: %w", err)
 		}
-		_, secret, err := wallet.ParseFactorFile(data)
+		_, secret, err := factor.ParseFile(data)
 		if err != nil {
 			return nil, fmt.Errorf("key file %s: %w", filepath.Base(p), err)
 		}

@@ -1,4 +1,4 @@
-package wallet
+package factor
 
 import (
 	"bytes"
@@ -15,9 +15,9 @@ import (
 
 // factorStoreOpener opens a store for one wallet; every store an opener returns within one
 // test shares the same backing keyring or folder, so that wallet IDs could collide.
-type factorStoreOpener func(walletID string) FactorStore
+type factorStoreOpener func(walletID string) Store
 
-// testFactorStore is the conformance suite every FactorStore must pass (like restic's backend
+// testFactorStore is the conformance suite every Store must pass (like restic's backend
 // tests): the in-memory keyring, the key file and the real Secret Service all run it.
 func testFactorStore(t *testing.T, newOpener func(t *testing.T) factorStoreOpener) {
 	ctx := context.Background()
@@ -25,11 +25,11 @@ func testFactorStore(t *testing.T, newOpener func(t *testing.T) factorStoreOpene
 
 	t.Run("Missing", func(t *testing.T) {
 		s := newOpener(t)(w1)
-		if _, _, err := s.Load(ctx, w1); !errors.Is(err, ErrFactorMissing) {
-			t.Fatalf("Load on an empty store = %v, want ErrFactorMissing", err)
+		if _, _, err := s.Load(ctx, w1); !errors.Is(err, ErrMissing) {
+			t.Fatalf("Load on an empty store = %v, want ErrMissing", err)
 		}
-		if err := s.Promote(ctx, w1); !errors.Is(err, ErrFactorMissing) {
-			t.Fatalf("Promote with nothing pending = %v, want ErrFactorMissing", err)
+		if err := s.Promote(ctx, w1); !errors.Is(err, ErrMissing) {
+			t.Fatalf("Promote with nothing pending = %v, want ErrMissing", err)
 		}
 		mustFactor(t, s.Discard(ctx, w1))
 		mustFactor(t, s.Delete(ctx, w1))
@@ -39,8 +39,8 @@ func testFactorStore(t *testing.T, newOpener func(t *testing.T) factorStoreOpene
 		s1, s2 := newFactorSecret(t), newFactorSecret(t)
 		mustFactor(t, s.Create(ctx, w1, s1))
 		wantFactorLoad(t, s, w1, s1, nil)
-		if err := s.Create(ctx, w1, s2); !errors.Is(err, ErrAlreadyExists) {
-			t.Fatalf("second Create = %v, want ErrAlreadyExists", err)
+		if err := s.Create(ctx, w1, s2); !errors.Is(err, ErrExists) {
+			t.Fatalf("second Create = %v, want ErrExists", err)
 		}
 		wantFactorLoad(t, s, w1, s1, nil)
 	})
@@ -55,8 +55,8 @@ func testFactorStore(t *testing.T, newOpener func(t *testing.T) factorStoreOpene
 		wantFactorLoad(t, s, w1, s1, s3) // loading does not consume the pending secret
 		mustFactor(t, s.Promote(ctx, w1))
 		wantFactorLoad(t, s, w1, s3, nil)
-		if err := s.Promote(ctx, w1); !errors.Is(err, ErrFactorMissing) {
-			t.Fatalf("second Promote = %v, want ErrFactorMissing", err)
+		if err := s.Promote(ctx, w1); !errors.Is(err, ErrMissing) {
+			t.Fatalf("second Promote = %v, want ErrMissing", err)
 		}
 		wantFactorLoad(t, s, w1, s3, nil)
 	})
@@ -84,8 +84,8 @@ func testFactorStore(t *testing.T, newOpener func(t *testing.T) factorStoreOpene
 		mustFactor(t, s.Create(ctx, w1, s1))
 		mustFactor(t, s.Stage(ctx, w1, s2))
 		mustFactor(t, s.Delete(ctx, w1))
-		if _, _, err := s.Load(ctx, w1); !errors.Is(err, ErrFactorMissing) {
-			t.Fatalf("Load after Delete = %v, want ErrFactorMissing", err)
+		if _, _, err := s.Load(ctx, w1); !errors.Is(err, ErrMissing) {
+			t.Fatalf("Load after Delete = %v, want ErrMissing", err)
 		}
 		mustFactor(t, s.Create(ctx, w1, s2))
 		wantFactorLoad(t, s, w1, s2, nil)
@@ -95,8 +95,8 @@ func testFactorStore(t *testing.T, newOpener func(t *testing.T) factorStoreOpene
 		a, b := open(w1), open(w2)
 		s1, s2, s3 := newFactorSecret(t), newFactorSecret(t), newFactorSecret(t)
 		mustFactor(t, a.Create(ctx, w1, s1))
-		if _, _, err := b.Load(ctx, w2); !errors.Is(err, ErrFactorMissing) {
-			t.Fatalf("Load of the other wallet = %v, want ErrFactorMissing", err)
+		if _, _, err := b.Load(ctx, w2); !errors.Is(err, ErrMissing) {
+			t.Fatalf("Load of the other wallet = %v, want ErrMissing", err)
 		}
 		mustFactor(t, b.Create(ctx, w2, s2))
 		mustFactor(t, b.Stage(ctx, w2, s3))
@@ -113,13 +113,12 @@ func testFactorStore(t *testing.T, newOpener func(t *testing.T) factorStoreOpene
 			s.Create(ctx, "", newFactorSecret(t)),
 			s.Create(ctx, w1+".pending", newFactorSecret(t)),
 		} {
-			var invalid *InvalidInputError
-			if !errors.As(err, &invalid) {
-				t.Errorf("got %v, want *InvalidInputError", err)
+			if !errors.Is(err, ErrInvalidArgument) {
+				t.Errorf("got %v, want ErrInvalidArgument", err)
 			}
 		}
-		if _, _, err := s.Load(ctx, w1); !errors.Is(err, ErrFactorMissing) {
-			t.Fatalf("Load after rejected writes = %v, want ErrFactorMissing", err)
+		if _, _, err := s.Load(ctx, w1); !errors.Is(err, ErrMissing) {
+			t.Fatalf("Load after rejected writes = %v, want ErrMissing", err)
 		}
 	})
 }
@@ -141,7 +140,7 @@ func mustFactor(t testing.TB, err error) {
 }
 
 // wantFactorLoad checks Load; it compares secrets without printing them, as the code must not.
-func wantFactorLoad(t testing.TB, s FactorStore, walletID string, wantCurrent, wantPending []byte) {
+func wantFactorLoad(t testing.TB, s Store, walletID string, wantCurrent, wantPending []byte) {
 	t.Helper()
 	current, pending, err := s.Load(context.Background(), walletID)
 	if err != nil {
@@ -214,7 +213,7 @@ func (s stallingKeyring) Delete(string, string) error      { <-s.release; return
 func TestKeyringFactorConformance(t *testing.T) {
 	testFactorStore(t, func(t *testing.T) factorStoreOpener {
 		backend := newMemoryKeyring()
-		return func(string) FactorStore { return KeyringFactor{Backend: backend} }
+		return func(string) Store { return Keyring{Backend: backend} }
 	})
 }
 
@@ -222,7 +221,7 @@ func TestKeyringFactorStalls(t *testing.T) {
 	const timeout = 200 * time.Millisecond
 	stall := stallingKeyring{release: make(chan struct{})}
 	t.Cleanup(func() { close(stall.release) }) // let the abandoned goroutines finish
-	k := KeyringFactor{Backend: stall, Timeout: timeout}
+	k := Keyring{Backend: stall, Timeout: timeout}
 	ctx := context.Background()
 	secret := newFactorSecret(t)
 	calls := map[string]func() error{
@@ -240,8 +239,8 @@ func TestKeyringFactorStalls(t *testing.T) {
 			start := time.Now()
 			err := call()
 			elapsed := time.Since(start)
-			if !errors.Is(err, ErrFactorUnavailable) {
-				t.Fatalf("%s on a stalled keyring = %v, want ErrFactorUnavailable", name, err)
+			if !errors.Is(err, ErrUnavailable) {
+				t.Fatalf("%s on a stalled keyring = %v, want ErrUnavailable", name, err)
 			}
 			if !strings.Contains(err.Error(), "timed out after 200ms") {
 				t.Errorf("error %q does not say it timed out", err)
@@ -259,22 +258,22 @@ func TestKeyringFactorCanceled(t *testing.T) {
 	t.Cleanup(func() { close(stall.release) })
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
-	_, _, err := KeyringFactor{Backend: stall}.Load(ctx, "w")
-	if !errors.Is(err, ErrFactorUnavailable) || !errors.Is(err, context.Canceled) {
-		t.Fatalf("Load with a canceled context = %v, want ErrFactorUnavailable and context.Canceled", err)
+	_, _, err := Keyring{Backend: stall}.Load(ctx, "w")
+	if !errors.Is(err, ErrUnavailable) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Load with a canceled context = %v, want ErrUnavailable and context.Canceled", err)
 	}
 }
 
 func TestKeyringFactorBackendError(t *testing.T) {
 	backend := newMemoryKeyring()
 	backend.err = errors.New("no session bus")
-	k := KeyringFactor{Backend: backend}
+	k := Keyring{Backend: backend}
 	_, _, err := k.Load(context.Background(), "w")
-	if !errors.Is(err, ErrFactorUnavailable) || !strings.Contains(err.Error(), "no session bus") {
-		t.Fatalf("Load = %v, want ErrFactorUnavailable naming the cause", err)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "no session bus") {
+		t.Fatalf("Load = %v, want ErrUnavailable naming the cause", err)
 	}
-	if err := k.Stage(context.Background(), "w", newFactorSecret(t)); !errors.Is(err, ErrFactorUnavailable) {
-		t.Fatalf("Stage = %v, want ErrFactorUnavailable", err)
+	if err := k.Stage(context.Background(), "w", newFactorSecret(t)); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Stage = %v, want ErrUnavailable", err)
 	}
 }
 
@@ -283,17 +282,17 @@ func TestKeyringFactorMalformedValue(t *testing.T) {
 	for _, value := range []string{stored, "not base64 at all!!", ""} {
 		backend := newMemoryKeyring()
 		backend.items["paspor\x00w"] = value
-		k := KeyringFactor{Backend: backend}
+		k := Keyring{Backend: backend}
 		_, _, err := k.Load(context.Background(), "w")
-		var invalid *InvalidInputError
-		if !errors.As(err, &invalid) {
-			t.Fatalf("Load of a malformed entry = %v, want *InvalidInputError", err)
+		var malformed *MalformedSecretError
+		if !errors.As(err, &malformed) || malformed.WalletID != "w" || malformed.Pending {
+			t.Fatalf("Load of a malformed entry = %v, want *MalformedSecretError for the current secret of w", err)
 		}
 		if value != "" && strings.Contains(err.Error(), value) {
 			t.Errorf("error %q repeats the stored value", err)
 		}
-		if err := k.Create(context.Background(), "w", newFactorSecret(t)); !errors.Is(err, ErrAlreadyExists) {
-			t.Errorf("Create over a malformed entry = %v, want ErrAlreadyExists", err)
+		if err := k.Create(context.Background(), "w", newFactorSecret(t)); !errors.Is(err, ErrExists) {
+			t.Errorf("Create over a malformed entry = %v, want ErrExists", err)
 		}
 		if backend.items["paspor\x00w"] != value {
 			t.Errorf("Create overwrote the malformed entry")
@@ -303,7 +302,7 @@ func TestKeyringFactorMalformedValue(t *testing.T) {
 
 func TestKeyringFactorStorageLayout(t *testing.T) {
 	backend := newMemoryKeyring()
-	k := KeyringFactor{Backend: backend, Service: "paspor-test"}
+	k := Keyring{Backend: backend, Service: "paspor-test"}
 	secret := make([]byte, factorSecretSize)
 	mustFactor(t, k.Create(context.Background(), "w", secret))
 	mustFactor(t, k.Stage(context.Background(), "w", secret))
@@ -314,7 +313,7 @@ func TestKeyringFactorStorageLayout(t *testing.T) {
 	if got := k.Describe(); got != "OS keyring (service paspor-test)" {
 		t.Errorf("Describe = %q", got)
 	}
-	if got := (KeyringFactor{}).Describe(); got != "OS keyring (service paspor)" || (KeyringFactor{}).Kind() != "keyring" {
-		t.Errorf("zero value: Describe = %q, Kind = %q", got, (KeyringFactor{}).Kind())
+	if got := (Keyring{}).Describe(); got != "OS keyring (service paspor)" || (Keyring{}).Kind() != "keyring" {
+		t.Errorf("zero value: Describe = %q, Kind = %q", got, (Keyring{}).Kind())
 	}
 }

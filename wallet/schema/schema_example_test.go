@@ -1,16 +1,16 @@
-package wallet_test
+package schema_test
 
 import (
 	"fmt"
 	"sort"
 
-	"github.com/paspor/paspor/wallet"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // A document is validated in two steps: NormalizeFields checks and canonicalises what was
 // given, CheckRequired checks that nothing required is missing.
 func ExampleLookupType() {
-	passport, err := wallet.LookupType("passport")
+	passport, err := schema.LookupType("passport")
 	if err != nil {
 		panic(err)
 	}
@@ -36,7 +36,7 @@ func ExampleLookupType() {
 
 	_, err = passport.NormalizeFields(map[string]string{"expiry_date": "31.04.2031"})
 	fmt.Println(err)
-	_, err = wallet.LookupType("visa")
+	_, err = schema.LookupType("visa")
 	fmt.Println(err)
 	// Output:
 	// document_no=C01X00T47

@@ -1,4 +1,4 @@
-package wallet
+package factor
 
 import (
 	"bytes"
@@ -17,13 +17,13 @@ import (
 func TestFileFactorConformance(t *testing.T) {
 	testFactorStore(t, func(t *testing.T) factorStoreOpener {
 		dir := t.TempDir()
-		return func(walletID string) FactorStore { return FileFactor{Path: filepath.Join(dir, walletID+".key")} }
+		return func(walletID string) Store { return File{Path: filepath.Join(dir, walletID+".key")} }
 	})
 }
 
 func TestFileFactorModes(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new")
-	f := FileFactor{Path: filepath.Join(dir, "sub", "w.key")}
+	f := File{Path: filepath.Join(dir, "sub", "w.key")}
 	mustFactor(t, f.Create(context.Background(), "w", newFactorSecret(t)))
 	mustFactor(t, f.Stage(context.Background(), "w", newFactorSecret(t)))
 	for path, want := range map[string]os.FileMode{dir: 0o700, filepath.Dir(f.Path): 0o700, f.Path: 0o600, f.Path + ".pending": 0o600} {
@@ -42,7 +42,7 @@ func TestFileFactorModes(t *testing.T) {
 }
 
 func TestFileFactorFormat(t *testing.T) {
-	f := FileFactor{Path: filepath.Join(t.TempDir(), "w.key")}
+	f := File{Path: filepath.Join(t.TempDir(), "w.key")}
 	mustFactor(t, f.Create(context.Background(), "w-1", make([]byte, factorSecretSize)))
 	got, err := os.ReadFile(f.Path)
 	mustFactor(t, err)
@@ -57,32 +57,32 @@ func TestFileFactorRefusesOpenPermissions(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no permission bits on Windows")
 	}
-	f := FileFactor{Path: filepath.Join(t.TempDir(), "w.key")}
+	f := File{Path: filepath.Join(t.TempDir(), "w.key")}
 	mustFactor(t, f.Create(context.Background(), "w", newFactorSecret(t)))
 	mustFactor(t, os.Chmod(f.Path, 0o644))
 	_, _, err := f.Load(context.Background(), "w")
-	var invalid *InvalidInputError
-	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "chmod 600 "+f.Path) {
-		t.Fatalf("Load of a 0644 key file = %v, want an error telling to chmod 600", err)
+	var kf *KeyFileError
+	if !errors.As(err, &kf) || kf.Problem != KeyFileTooOpen || kf.Perm != 0o644 || kf.Path != f.Path {
+		t.Fatalf("Load of a 0644 key file = %v, want *KeyFileError{KeyFileTooOpen, 0644}", err)
 	}
 }
 
 func TestFileFactorOtherWallet(t *testing.T) {
 	ctx := context.Background()
-	f := FileFactor{Path: filepath.Join(t.TempDir(), "w.key")}
+	f := File{Path: filepath.Join(t.TempDir(), "w.key")}
 	mustFactor(t, f.Create(ctx, "w1", newFactorSecret(t)))
 	_, _, err := f.Load(ctx, "w2")
-	var invalid *InvalidInputError
-	if !errors.As(err, &invalid) || !strings.Contains(err.Error(), "key file belongs to another wallet") {
-		t.Fatalf("Load as another wallet = %v, want *InvalidInputError", err)
+	var kf *KeyFileError
+	if !errors.As(err, &kf) || kf.Problem != KeyFileForeign || kf.Path != f.Path {
+		t.Fatalf("Load as another wallet = %v, want *KeyFileError{KeyFileForeign}", err)
 	}
 	// Overwriting or deleting it would destroy the other wallet's second factor.
 	for name, err := range map[string]error{
 		"Save": f.Save(ctx, "w2", newFactorSecret(t)), "Stage": f.Stage(ctx, "w2", newFactorSecret(t)),
 		"Delete": f.Delete(ctx, "w2"),
 	} {
-		if !errors.As(err, &invalid) {
-			t.Errorf("%s as another wallet = %v, want *InvalidInputError", name, err)
+		if !errors.As(err, &kf) || kf.Problem != KeyFileForeign {
+			t.Errorf("%s as another wallet = %v, want *KeyFileError{KeyFileForeign}", name, err)
 		}
 	}
 	if _, _, err := f.Load(ctx, "w1"); err != nil {
@@ -91,7 +91,7 @@ func TestFileFactorOtherWallet(t *testing.T) {
 }
 
 func TestFileFactorMalformed(t *testing.T) {
-	valid := FormatFactorFile("w", newFactorSecret(t))
+	valid := FormatFile("w", newFactorSecret(t))
 	secretPart := strings.Fields(string(valid))[len(strings.Fields(string(valid)))-1]
 	cases := map[string][]byte{
 		"empty":           nil,
@@ -107,12 +107,12 @@ func TestFileFactorMalformed(t *testing.T) {
 	}
 	for name, content := range cases {
 		t.Run(name, func(t *testing.T) {
-			f := FileFactor{Path: filepath.Join(t.TempDir(), "w.key")}
+			f := File{Path: filepath.Join(t.TempDir(), "w.key")}
 			mustFactor(t, os.WriteFile(f.Path, content, 0o600))
 			_, _, err := f.Load(context.Background(), "w")
-			var invalid *InvalidInputError
-			if !errors.As(err, &invalid) {
-				t.Fatalf("Load = %v, want *InvalidInputError", err)
+			var kf *KeyFileError
+			if !errors.As(err, &kf) || kf.Problem != KeyFileMalformed || kf.Path != f.Path {
+				t.Fatalf("Load = %v, want *KeyFileError{KeyFileMalformed}", err)
 			}
 			if strings.Contains(err.Error(), secretPart[:8]) {
 				t.Errorf("error %q repeats the file content", err)
@@ -125,22 +125,22 @@ func TestFileFactorCreateExclusive(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	// An existing file, even a damaged one, is never overwritten by Create.
-	f := FileFactor{Path: filepath.Join(dir, "w.key")}
+	f := File{Path: filepath.Join(dir, "w.key")}
 	mustFactor(t, os.WriteFile(f.Path, []byte("not a key file"), 0o600))
-	if err := f.Create(ctx, "w", newFactorSecret(t)); !errors.Is(err, ErrAlreadyExists) {
-		t.Fatalf("Create over an existing file = %v, want ErrAlreadyExists", err)
+	if err := f.Create(ctx, "w", newFactorSecret(t)); !errors.Is(err, ErrExists) {
+		t.Fatalf("Create over an existing file = %v, want ErrExists", err)
 	}
 	if got, _ := os.ReadFile(f.Path); string(got) != "not a key file" {
 		t.Errorf("Create changed the existing file")
 	}
 	// O_EXCL does not follow a planted symlink: the secret is not written to its target.
-	link := FileFactor{Path: filepath.Join(dir, "link.key")}
+	link := File{Path: filepath.Join(dir, "link.key")}
 	target := filepath.Join(dir, "target")
 	if err := os.Symlink(target, link.Path); err != nil {
 		t.Skipf("no symlinks here: %v", err)
 	}
-	if err := link.Create(ctx, "w", newFactorSecret(t)); !errors.Is(err, ErrAlreadyExists) {
-		t.Fatalf("Create over a dangling symlink = %v, want ErrAlreadyExists", err)
+	if err := link.Create(ctx, "w", newFactorSecret(t)); !errors.Is(err, ErrExists) {
+		t.Fatalf("Create over a dangling symlink = %v, want ErrExists", err)
 	}
 	if _, err := os.Lstat(target); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Create wrote through the symlink")
@@ -152,7 +152,7 @@ func TestFileFactorFIFODoesNotHang(t *testing.T) {
 	if err != nil {
 		t.Skip("mkfifo not found")
 	}
-	f := FileFactor{Path: filepath.Join(t.TempDir(), "w.key")}
+	f := File{Path: filepath.Join(t.TempDir(), "w.key")}
 	mustFactor(t, exec.Command(mkfifo, f.Path).Run())
 	done := make(chan error, 1)
 	go func() { _, _, err := f.Load(context.Background(), "w"); done <- err }()
@@ -168,7 +168,7 @@ func TestFileFactorFIFODoesNotHang(t *testing.T) {
 
 func TestParseFactorFile(t *testing.T) {
 	secret := newFactorSecret(t)
-	valid := FormatFactorFile("w", secret)
+	valid := FormatFile("w", secret)
 	for name, content := range map[string][]byte{
 		"as written":       valid,
 		"CRLF":             bytes.ReplaceAll(valid, []byte("\n"), []byte("\r\n")),
@@ -176,19 +176,19 @@ func TestParseFactorFile(t *testing.T) {
 		"no comments":      valid[bytes.Index(valid, []byte("PASPOR")):],
 		"blank lines":      append([]byte("\n\n"), valid...),
 	} {
-		id, got, err := ParseFactorFile(content)
+		id, got, err := ParseFile(content)
 		if err != nil || id != "w" || !bytes.Equal(got, secret) {
-			t.Errorf("%s: ParseFactorFile = %q, %d bytes, %v", name, id, len(got), err)
+			t.Errorf("%s: ParseFile = %q, %d bytes, %v", name, id, len(got), err)
 		}
 	}
 }
 
 // FuzzParseFactorFile checks that the parser never panics, never repeats long input tokens in
 // its errors (they may be secrets), and that whatever it accepts survives a format round trip.
-func FuzzParseFactorFile(f *testing.F) {
-	f.Add(FormatFactorFile("w", make([]byte, factorSecretSize)))
+func FuzzParseFile(f *testing.F) {
+	f.Add(FormatFile("w", make([]byte, factorSecretSize)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		id, secret, err := ParseFactorFile(data)
+		id, secret, err := ParseFile(data)
 		if err != nil {
 			for _, token := range strings.Fields(string(data)) {
 				if len(token) >= 16 && strings.Contains(err.Error(), token) {
@@ -200,7 +200,7 @@ func FuzzParseFactorFile(f *testing.F) {
 		if checkFactorWalletID(id) != nil || len(secret) != factorSecretSize {
 			t.Fatalf("accepted an invalid wallet ID or a %d-byte secret", len(secret))
 		}
-		id2, secret2, err := ParseFactorFile(FormatFactorFile(id, secret))
+		id2, secret2, err := ParseFile(FormatFile(id, secret))
 		if err != nil || id2 != id || !bytes.Equal(secret2, secret) {
 			t.Fatalf("round trip failed: %v", err)
 		}

@@ -1,4 +1,4 @@
-package wallet
+package factor
 
 import (
 	"context"
@@ -14,31 +14,24 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
+
+	"github.com/paspor/paspor/internal/keyringapi"
 )
 
-// KeyringFactor keeps the device secret in the OS keyring through go-keyring (Secret Service on
+// Keyring keeps the device secret in the OS keyring through go-keyring (Secret Service on
 // Linux, Keychain on macOS, Credential Manager on Windows). Entries live under Service, with the
 // wallet ID as user name for the current secret and the wallet ID plus ".pending" for the
 // pending one; the stored value is the secret in standard base64.
 //
 // Every operation runs under Timeout, because a locked keyring may show an unlock prompt that
 // nobody answers and the underlying call then blocks forever. The zero value is ready to use.
-type KeyringFactor struct {
-	Timeout time.Duration  // bound for one whole operation; 0 means DefaultKeyringTimeout
-	Service string         // keyring service name; "" means "paspor"
-	Backend KeyringBackend // nil means the real OS keyring; tests inject doubles
+type Keyring struct {
+	Timeout time.Duration      // bound for one whole operation; 0 means DefaultKeyringTimeout
+	Service string             // keyring service name; "" means "paspor"
+	Backend keyringapi.Backend // nil means the real OS keyring; tests inject doubles
 }
 
-// KeyringBackend is the part of go-keyring that [KeyringFactor] uses, so that tests can swap in
-// an in-memory or a stalling keyring. Get and Delete return keyring.ErrNotFound for a missing
-// entry.
-type KeyringBackend interface {
-	Get(service, user string) (string, error)
-	Set(service, user, password string) error
-	Delete(service, user string) error
-}
-
-// Why the OS keyring could not be used. An [ErrFactorUnavailable] error from [KeyringFactor]
+// Why the OS keyring could not be used. An [ErrUnavailable] error from [Keyring]
 // also wraps one of these when the cause is known, so that the CLI can say what to do about it:
 // each fault has a different remedy.
 var (
@@ -53,30 +46,30 @@ var (
 	ErrKeyringTimeout = errors.New("the keyring did not answer")
 )
 
-// DefaultKeyringService is the keyring service name used when [KeyringFactor.Service] is empty.
+// DefaultKeyringService is the keyring service name used when [Keyring.Service] is empty.
 const DefaultKeyringService = "paspor"
 
 // keyringPendingSuffix marks the pending entry's user name.
 const keyringPendingSuffix = ".pending"
 
-// goKeyringBackend forwards to the go-keyring package functions, i.e. the OS keyring.
-type goKeyringBackend struct{}
+// osKeyring forwards to the go-keyring package functions, i.e. the OS keyring.
+type osKeyring struct{}
 
-func (goKeyringBackend) Get(service, user string) (string, error) {
+func (osKeyring) Get(service, user string) (string, error) {
 	if err := checkSessionBus(); err != nil {
 		return "", err
 	}
 	return keyring.Get(service, user)
 }
 
-func (goKeyringBackend) Set(service, user, password string) error {
+func (osKeyring) Set(service, user, password string) error {
 	if err := checkSessionBus(); err != nil {
 		return err
 	}
 	return keyring.Set(service, user, password)
 }
 
-func (goKeyringBackend) Delete(service, user string) error {
+func (osKeyring) Delete(service, user string) error {
 	if err := checkSessionBus(); err != nil {
 		return err
 	}
@@ -146,35 +139,35 @@ func isNoServiceName(name string) bool {
 }
 
 // Kind returns "keyring".
-func (k KeyringFactor) Kind() string { return "keyring" }
+func (k Keyring) Kind() string { return KindKeyring }
 
 // Describe returns "OS keyring (service <name>)".
-func (k KeyringFactor) Describe() string { return "OS keyring (service " + k.service() + ")" }
+func (k Keyring) Describe() string { return "OS keyring (service " + k.service() + ")" }
 
-func (k KeyringFactor) service() string {
+func (k Keyring) service() string {
 	if k.Service == "" {
 		return DefaultKeyringService
 	}
 	return k.Service
 }
 
-func (k KeyringFactor) timeout() time.Duration {
+func (k Keyring) timeout() time.Duration {
 	if k.Timeout <= 0 {
 		return DefaultKeyringTimeout
 	}
 	return k.Timeout
 }
 
-func (k KeyringFactor) backend() KeyringBackend {
+func (k Keyring) backend() keyringapi.Backend {
 	if k.Backend == nil {
-		return goKeyringBackend{}
+		return osKeyring{}
 	}
 	return k.Backend
 }
 
 // begin bounds one whole operation (all its keyring calls) by the timeout, so that Load, which
 // makes two calls, still answers within Timeout.
-func (k KeyringFactor) begin(ctx context.Context) (context.Context, context.CancelFunc) {
+func (k Keyring) begin(ctx context.Context) (context.Context, context.CancelFunc) {
 	d := k.timeout()
 	return context.WithTimeoutCause(ctx, d, fmt.Errorf("%w: timed out after %s", ErrKeyringTimeout, d))
 }
@@ -183,7 +176,7 @@ func (k KeyringFactor) begin(ctx context.Context) (context.Context, context.Canc
 // a call: a keyring waiting on a prompt keeps that goroutine blocked, and we accept the leak (one
 // goroutine per abandoned call, in a process that is about to report an error and exit) because
 // the alternative is hanging. The channel is buffered so a late answer does not block forever.
-func (k KeyringFactor) call(ctx context.Context, fn func(KeyringBackend) error) error {
+func (k Keyring) call(ctx context.Context, fn func(keyringapi.Backend) error) error {
 	if err := ctx.Err(); err != nil {
 		return context.Cause(ctx)
 	}
@@ -203,20 +196,20 @@ func (k KeyringFactor) call(ctx context.Context, fn func(KeyringBackend) error) 
 	}
 }
 
-func (k KeyringFactor) unavailable(op string, cause error) error {
-	return fmt.Errorf("failed to %s the %s: %w: %w", op, k.Describe(), ErrFactorUnavailable, classifyKeyringError(cause))
+func (k Keyring) unavailable(op string, cause error) error {
+	return fmt.Errorf("failed to %s the %s: %w: %w", op, k.Describe(), ErrUnavailable, classifyKeyringError(cause))
 }
 
 // get reads one entry; found is false for a missing entry. A value that is not base64 of a
 // 32-byte secret is an error that never repeats the value.
-func (k KeyringFactor) get(ctx context.Context, walletID, user string) (secret []byte, found bool, err error) {
+func (k Keyring) get(ctx context.Context, walletID, user string) (secret []byte, found bool, err error) {
 	var value string
-	err = k.call(ctx, func(b KeyringBackend) error {
+	err = k.call(ctx, func(b keyringapi.Backend) error {
 		var err error
 		value, err = b.Get(k.service(), user)
 		return err
 	})
-	if errors.Is(err, keyring.ErrNotFound) {
+	if errors.Is(err, keyringapi.ErrNotFound) {
 		return nil, false, nil
 	}
 	if err != nil {
@@ -224,21 +217,14 @@ func (k KeyringFactor) get(ctx context.Context, walletID, user string) (secret [
 	}
 	secret, err = base64.StdEncoding.Strict().DecodeString(value)
 	if err != nil || len(secret) != factorSecretSize {
-		what := "device secret"
-		if user != walletID {
-			what = "pending device secret"
-		}
-		return nil, false, &InvalidInputError{
-			Field:  k.Describe(),
-			Reason: fmt.Sprintf("the %s stored for wallet %s is malformed; run paspor recover", what, walletID),
-		}
+		return nil, false, &MalformedSecretError{Store: k.Describe(), WalletID: walletID, Pending: user != walletID}
 	}
 	return secret, true, nil
 }
 
-func (k KeyringFactor) set(ctx context.Context, user string, secret []byte) error {
+func (k Keyring) set(ctx context.Context, user string, secret []byte) error {
 	value := base64.StdEncoding.EncodeToString(secret)
-	err := k.call(ctx, func(b KeyringBackend) error { return b.Set(k.service(), user, value) })
+	err := k.call(ctx, func(b keyringapi.Backend) error { return b.Set(k.service(), user, value) })
 	if err != nil {
 		return k.unavailable("store the device secret in", err)
 	}
@@ -246,16 +232,16 @@ func (k KeyringFactor) set(ctx context.Context, user string, secret []byte) erro
 }
 
 // remove deletes one entry; a missing entry is not an error.
-func (k KeyringFactor) remove(ctx context.Context, user string) error {
-	err := k.call(ctx, func(b KeyringBackend) error { return b.Delete(k.service(), user) })
-	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+func (k Keyring) remove(ctx context.Context, user string) error {
+	err := k.call(ctx, func(b keyringapi.Backend) error { return b.Delete(k.service(), user) })
+	if err != nil && !errors.Is(err, keyringapi.ErrNotFound) {
 		return k.unavailable("remove the device secret from", err)
 	}
 	return nil
 }
 
-// Load returns the current and the pending secret; see [FactorStore].
-func (k KeyringFactor) Load(ctx context.Context, walletID string) (current, pending []byte, err error) {
+// Load returns the current and the pending secret; see [Store].
+func (k Keyring) Load(ctx context.Context, walletID string) (current, pending []byte, err error) {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return nil, nil, err
 	}
@@ -270,29 +256,29 @@ func (k KeyringFactor) Load(ctx context.Context, walletID string) (current, pend
 		return nil, nil, err
 	}
 	if !hasCurrent && !hasPending {
-		return nil, nil, fmt.Errorf("no device secret for wallet %s in the %s: %w", walletID, k.Describe(), ErrFactorMissing)
+		return nil, nil, fmt.Errorf("no device secret for wallet %s in the %s: %w", walletID, k.Describe(), ErrMissing)
 	}
 	return current, pending, nil
 }
 
-// Create stores the first secret; see [FactorStore]. The keyring has no create-if-absent, so
+// Create stores the first secret; see [Store]. The keyring has no create-if-absent, so
 // two concurrent inits could race between the check and the write; the wallet lock serialises
 // them.
-func (k KeyringFactor) Create(ctx context.Context, walletID string, secret []byte) error {
+func (k Keyring) Create(ctx context.Context, walletID string, secret []byte) error {
 	if err := checkFactorArgs(walletID, secret); err != nil {
 		return err
 	}
 	ctx, cancel := k.begin(ctx)
 	defer cancel()
 	_, found, err := k.get(ctx, walletID, walletID)
-	var invalid *InvalidInputError
-	if errors.As(err, &invalid) {
+	var malformed *MalformedSecretError
+	if errors.As(err, &malformed) {
 		found = true // a malformed entry is still an entry: never overwrite it silently
 	} else if err != nil {
 		return err
 	}
 	if found {
-		return fmt.Errorf("the %s already holds a device secret for wallet %s: %w", k.Describe(), walletID, ErrAlreadyExists)
+		return fmt.Errorf("the %s already holds a device secret for wallet %s (%w)", k.Describe(), walletID, ErrExists)
 	}
 	if err := k.set(ctx, walletID, secret); err != nil {
 		return err
@@ -300,8 +286,8 @@ func (k KeyringFactor) Create(ctx context.Context, walletID string, secret []byt
 	return k.remove(ctx, walletID+keyringPendingSuffix)
 }
 
-// Save replaces the current secret and removes any pending one; see [FactorStore].
-func (k KeyringFactor) Save(ctx context.Context, walletID string, secret []byte) error {
+// Save replaces the current secret and removes any pending one; see [Store].
+func (k Keyring) Save(ctx context.Context, walletID string, secret []byte) error {
 	if err := checkFactorArgs(walletID, secret); err != nil {
 		return err
 	}
@@ -313,8 +299,8 @@ func (k KeyringFactor) Save(ctx context.Context, walletID string, secret []byte)
 	return k.remove(ctx, walletID+keyringPendingSuffix)
 }
 
-// Stage stores secret as pending; see [FactorStore].
-func (k KeyringFactor) Stage(ctx context.Context, walletID string, secret []byte) error {
+// Stage stores secret as pending; see [Store].
+func (k Keyring) Stage(ctx context.Context, walletID string, secret []byte) error {
 	if err := checkFactorArgs(walletID, secret); err != nil {
 		return err
 	}
@@ -326,7 +312,7 @@ func (k KeyringFactor) Stage(ctx context.Context, walletID string, secret []byte
 // Promote makes the pending secret current. The keyring cannot rename, so it copies then
 // deletes: between the two steps both entries hold the new secret, which still opens the
 // wallet, so a crash there is harmless.
-func (k KeyringFactor) Promote(ctx context.Context, walletID string) error {
+func (k Keyring) Promote(ctx context.Context, walletID string) error {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return err
 	}
@@ -337,7 +323,7 @@ func (k KeyringFactor) Promote(ctx context.Context, walletID string) error {
 		return err
 	}
 	if !found {
-		return fmt.Errorf("no pending device secret for wallet %s in the %s: %w", walletID, k.Describe(), ErrFactorMissing)
+		return fmt.Errorf("no pending device secret for wallet %s in the %s: %w", walletID, k.Describe(), ErrMissing)
 	}
 	if err := k.set(ctx, walletID, pending); err != nil {
 		return err
@@ -345,8 +331,8 @@ func (k KeyringFactor) Promote(ctx context.Context, walletID string) error {
 	return k.remove(ctx, walletID+keyringPendingSuffix)
 }
 
-// Discard removes the pending secret; see [FactorStore].
-func (k KeyringFactor) Discard(ctx context.Context, walletID string) error {
+// Discard removes the pending secret; see [Store].
+func (k Keyring) Discard(ctx context.Context, walletID string) error {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return err
 	}
@@ -355,9 +341,9 @@ func (k KeyringFactor) Discard(ctx context.Context, walletID string) error {
 	return k.remove(ctx, walletID+keyringPendingSuffix)
 }
 
-// Delete removes the current and the pending secret; see [FactorStore]. The pending one goes
+// Delete removes the current and the pending secret; see [Store]. The pending one goes
 // first so that an interrupted Delete never leaves a pending secret without a current one.
-func (k KeyringFactor) Delete(ctx context.Context, walletID string) error {
+func (k Keyring) Delete(ctx context.Context, walletID string) error {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return err
 	}

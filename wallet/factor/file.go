@@ -1,4 +1,4 @@
-package wallet
+package factor
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"runtime"
 )
 
-// FileFactor keeps the device secret in a key file, for headless machines without an OS
+// File keeps the device secret in a key file, for headless machines without an OS
 // keyring. The file must live apart from the wallet file and its backups: together with the
 // wallet they leave only the passphrase between an attacker and the data.
 //
@@ -21,7 +21,7 @@ import (
 // It is created 0600 with O_EXCL (like age-keygen and ssh-keygen), replaced atomically (temp
 // file, fsync, rename, fsync of the folder), and refused when group or others can read it
 // (like ssh). The pending secret of a rotation lives in Path+".pending".
-type FileFactor struct {
+type File struct {
 	Path string // the key file; its folder is created 0700 if missing
 }
 
@@ -34,26 +34,26 @@ const (
 )
 
 // Kind returns "file".
-func (f FileFactor) Kind() string { return "file" }
+func (f File) Kind() string { return KindFile }
 
 // Describe returns "key file <path>".
-func (f FileFactor) Describe() string { return "key file " + f.Path }
+func (f File) Describe() string { return "key file " + f.Path }
 
-func (f FileFactor) pendingPath() string { return f.Path + factorPendingSuffix }
+func (f File) pendingPath() string { return f.Path + factorPendingSuffix }
 
-// FormatFactorFile returns the content of a key file holding secret for walletID.
-func FormatFactorFile(walletID string, secret []byte) []byte {
+// FormatFile returns the content of a key file holding secret for walletID.
+func FormatFile(walletID string, secret []byte) []byte {
 	return fmt.Appendf(nil, "# paspor device secret for wallet %s\n"+
 		"# keep it apart from the wallet file and its backups\n"+
 		"%s %s %s\n", walletID, factorFileMagic, walletID, base64.StdEncoding.EncodeToString(secret))
 }
 
-// ParseFactorFile parses a key file. Errors name the line but never repeat its content, which
+// ParseFile parses a key file. Errors name the line but never repeat its content, which
 // may be (part of) the secret. Blank lines, lines starting with '#' and CRLF line ends are
 // accepted; exactly one PASPOR-FACTOR-1 line must be present.
-func ParseFactorFile(data []byte) (walletID string, secret []byte, err error) {
+func ParseFile(data []byte) (walletID string, secret []byte, err error) {
 	if len(data) > factorFileMaxSize {
-		return "", nil, &InvalidInputError{Field: "key file", Reason: fmt.Sprintf("larger than %d bytes", factorFileMaxSize)}
+		return "", nil, &KeyFileError{Problem: KeyFileMalformed, Detail: fmt.Sprintf("larger than %d bytes", factorFileMaxSize)}
 	}
 	found := false
 	for n, line := range bytes.Split(data, []byte("\n")) {
@@ -62,7 +62,7 @@ func ParseFactorFile(data []byte) (walletID string, secret []byte, err error) {
 			continue
 		}
 		bad := func(why string) (string, []byte, error) {
-			return "", nil, &InvalidInputError{Field: "key file", Reason: fmt.Sprintf("line %d: %s", n+1, why)}
+			return "", nil, &KeyFileError{Problem: KeyFileMalformed, Detail: fmt.Sprintf("line %d: %s", n+1, why)}
 		}
 		if found {
 			return bad("more than one device secret")
@@ -82,13 +82,13 @@ func ParseFactorFile(data []byte) (walletID string, secret []byte, err error) {
 		found = true
 	}
 	if !found {
-		return "", nil, &InvalidInputError{Field: "key file", Reason: "no device secret in it (truncated or not a paspor key file)"}
+		return "", nil, &KeyFileError{Problem: KeyFileMalformed, Detail: "no device secret in it (truncated or not a paspor key file)"}
 	}
 	return walletID, secret, nil
 }
 
 // read loads one key file for walletID; found is false when the file does not exist.
-func (f FileFactor) read(path, walletID string) (secret []byte, found bool, err error) {
+func (f File) read(path, walletID string) (secret []byte, found bool, err error) {
 	data, info, err := readFactorFileBytes(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -99,21 +99,18 @@ func (f FileFactor) read(path, walletID string) (secret []byte, found bool, err 
 	// Like ssh with private keys: a key file others can read is refused, not silently used.
 	// Windows has no such bits; its ACLs are the user's business.
 	if perm := info.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
-		return nil, false, &InvalidInputError{
-			Field:  "key file " + path,
-			Reason: fmt.Sprintf("permissions %04o are too open; run chmod 600 %s", perm, path),
-		}
+		return nil, false, &KeyFileError{Path: path, Problem: KeyFileTooOpen, Perm: perm}
 	}
-	id, secret, err := ParseFactorFile(data)
+	id, secret, err := ParseFile(data)
 	if err != nil {
-		var invalid *InvalidInputError
-		if errors.As(err, &invalid) {
-			return nil, false, &InvalidInputError{Field: "key file " + path, Reason: invalid.Reason}
+		var kf *KeyFileError
+		if errors.As(err, &kf) {
+			return nil, false, &KeyFileError{Path: path, Problem: kf.Problem, Detail: kf.Detail}
 		}
 		return nil, false, err
 	}
 	if id != walletID {
-		return nil, false, &InvalidInputError{Field: "key file " + path, Reason: "key file belongs to another wallet"}
+		return nil, false, &KeyFileError{Path: path, Problem: KeyFileForeign}
 	}
 	return secret, true, nil
 }
@@ -121,13 +118,13 @@ func (f FileFactor) read(path, walletID string) (secret []byte, found bool, err 
 // checkNotForeign refuses to overwrite or delete a key file that belongs to another wallet:
 // that would destroy the other wallet's second factor. Missing or unreadable files pass, so
 // that recovery can replace a damaged file.
-func (f FileFactor) checkNotForeign(path, walletID string) error {
+func (f File) checkNotForeign(path, walletID string) error {
 	data, _, err := readFactorFileBytes(path)
 	if err != nil {
 		return nil
 	}
-	if id, _, err := ParseFactorFile(data); err == nil && id != walletID {
-		return &InvalidInputError{Field: "key file " + path, Reason: "key file belongs to another wallet"}
+	if id, _, err := ParseFile(data); err == nil && id != walletID {
+		return &KeyFileError{Path: path, Problem: KeyFileForeign}
 	}
 	return nil
 }
@@ -143,7 +140,7 @@ func readFactorFileBytes(path string) ([]byte, fs.FileInfo, error) {
 		return nil, nil, fmt.Errorf("failed to read key file: %w", err)
 	}
 	if !info.Mode().IsRegular() {
-		return nil, nil, &InvalidInputError{Field: "key file " + path, Reason: "not a regular file"}
+		return nil, nil, &KeyFileError{Path: path, Problem: KeyFileNotRegular}
 	}
 	file, err := os.Open(path)
 	if err != nil {
@@ -157,8 +154,8 @@ func readFactorFileBytes(path string) ([]byte, fs.FileInfo, error) {
 	return data, info, nil
 }
 
-// Load returns the current and the pending secret; see [FactorStore].
-func (f FileFactor) Load(ctx context.Context, walletID string) (current, pending []byte, err error) {
+// Load returns the current and the pending secret; see [Store].
+func (f File) Load(ctx context.Context, walletID string) (current, pending []byte, err error) {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return nil, nil, err
 	}
@@ -171,13 +168,13 @@ func (f FileFactor) Load(ctx context.Context, walletID string) (current, pending
 		return nil, nil, err
 	}
 	if !hasCurrent && !hasPending {
-		return nil, nil, fmt.Errorf("no device secret for wallet %s: %s does not exist: %w", walletID, f.Path, ErrFactorMissing)
+		return nil, nil, fmt.Errorf("no device secret for wallet %s: %s does not exist: %w", walletID, f.Path, ErrMissing)
 	}
 	return current, pending, nil
 }
 
-// Create writes the key file with O_EXCL and mode 0600; see [FactorStore].
-func (f FileFactor) Create(ctx context.Context, walletID string, secret []byte) error {
+// Create writes the key file with O_EXCL and mode 0600; see [Store].
+func (f File) Create(ctx context.Context, walletID string, secret []byte) error {
 	if err := checkFactorArgs(walletID, secret); err != nil {
 		return err
 	}
@@ -186,12 +183,12 @@ func (f FileFactor) Create(ctx context.Context, walletID string, secret []byte) 
 	}
 	file, err := os.OpenFile(f.Path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, factorFilePerm)
 	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("key file %s already exists: %w", f.Path, ErrAlreadyExists)
+		return fmt.Errorf("key file %s already exists (%w)", f.Path, ErrExists)
 	}
 	if err != nil {
 		return fmt.Errorf("failed to create key file: %w", err)
 	}
-	if err := writeFactorFile(file, FormatFactorFile(walletID, secret)); err != nil {
+	if err := writeFactorFile(file, FormatFile(walletID, secret)); err != nil {
 		os.Remove(f.Path) // a half-written key file would fail every later Create and Load
 		return fmt.Errorf("failed to write key file: %w", err)
 	}
@@ -201,15 +198,15 @@ func (f FileFactor) Create(ctx context.Context, walletID string, secret []byte) 
 	return syncFactorFolder(f.Path)
 }
 
-// Save replaces the key file atomically and removes any pending one; see [FactorStore].
-func (f FileFactor) Save(ctx context.Context, walletID string, secret []byte) error {
+// Save replaces the key file atomically and removes any pending one; see [Store].
+func (f File) Save(ctx context.Context, walletID string, secret []byte) error {
 	if err := checkFactorArgs(walletID, secret); err != nil {
 		return err
 	}
 	if err := f.checkNotForeign(f.Path, walletID); err != nil {
 		return err
 	}
-	if err := f.replace(f.Path, FormatFactorFile(walletID, secret)); err != nil {
+	if err := f.replace(f.Path, FormatFile(walletID, secret)); err != nil {
 		return err
 	}
 	if err := f.removeFile(f.pendingPath()); err != nil {
@@ -218,20 +215,20 @@ func (f FileFactor) Save(ctx context.Context, walletID string, secret []byte) er
 	return syncFactorFolder(f.Path)
 }
 
-// Stage writes the pending key file atomically; see [FactorStore].
-func (f FileFactor) Stage(ctx context.Context, walletID string, secret []byte) error {
+// Stage writes the pending key file atomically; see [Store].
+func (f File) Stage(ctx context.Context, walletID string, secret []byte) error {
 	if err := checkFactorArgs(walletID, secret); err != nil {
 		return err
 	}
 	if err := f.checkNotForeign(f.Path, walletID); err != nil {
 		return err
 	}
-	return f.replace(f.pendingPath(), FormatFactorFile(walletID, secret))
+	return f.replace(f.pendingPath(), FormatFile(walletID, secret))
 }
 
 // Promote renames the pending key file over the current one: rename is atomic, so a crash
 // leaves either the old pair (current, pending) or the new current alone.
-func (f FileFactor) Promote(ctx context.Context, walletID string) error {
+func (f File) Promote(ctx context.Context, walletID string) error {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return err
 	}
@@ -241,7 +238,7 @@ func (f FileFactor) Promote(ctx context.Context, walletID string) error {
 		return err
 	}
 	if !found {
-		return fmt.Errorf("no pending device secret for wallet %s: %s does not exist: %w", walletID, f.pendingPath(), ErrFactorMissing)
+		return fmt.Errorf("no pending device secret for wallet %s: %s does not exist: %w", walletID, f.pendingPath(), ErrMissing)
 	}
 	if err := os.Rename(f.pendingPath(), f.Path); err != nil {
 		return fmt.Errorf("failed to promote the pending key file: %w", err)
@@ -249,8 +246,8 @@ func (f FileFactor) Promote(ctx context.Context, walletID string) error {
 	return syncFactorFolder(f.Path)
 }
 
-// Discard removes the pending key file; see [FactorStore].
-func (f FileFactor) Discard(ctx context.Context, walletID string) error {
+// Discard removes the pending key file; see [Store].
+func (f File) Discard(ctx context.Context, walletID string) error {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return err
 	}
@@ -263,8 +260,8 @@ func (f FileFactor) Discard(ctx context.Context, walletID string) error {
 	return syncFactorFolder(f.Path)
 }
 
-// Delete removes the pending and the current key file; see [FactorStore].
-func (f FileFactor) Delete(ctx context.Context, walletID string) error {
+// Delete removes the pending and the current key file; see [Store].
+func (f File) Delete(ctx context.Context, walletID string) error {
 	if err := checkFactorWalletID(walletID); err != nil {
 		return err
 	}
@@ -283,7 +280,7 @@ func (f FileFactor) Delete(ctx context.Context, walletID string) error {
 
 // replace writes data to a new temp file beside path (O_EXCL, 0600), fsyncs it and renames it
 // over path, so readers see the old file or the new one, never a mix.
-func (f FileFactor) replace(path string, data []byte) error {
+func (f File) replace(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, factorFileFolderPerm); err != nil {
 		return fmt.Errorf("failed to create the key file folder: %w", err)
@@ -304,7 +301,7 @@ func (f FileFactor) replace(path string, data []byte) error {
 	return syncFactorFolder(path)
 }
 
-func (f FileFactor) removeFile(path string) error {
+func (f File) removeFile(path string) error {
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to remove key file: %w", err)
 	}

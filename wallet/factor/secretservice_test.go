@@ -1,4 +1,4 @@
-package wallet
+package factor
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func TestKeyringFactorSecretService(t *testing.T) {
 	testFactorStore(t, func(t *testing.T) factorStoreOpener {
 		n++
 		service := "paspor-conformance-" + string(rune('a'+n))
-		return func(string) FactorStore { return KeyringFactor{Service: service} }
+		return func(string) Store { return Keyring{Service: service} }
 	})
 
 	t.Run("SeenBySecretTool", func(t *testing.T) {
@@ -44,7 +44,7 @@ func TestKeyringFactorSecretService(t *testing.T) {
 			t.Skip("secret-tool not found: apt-get install libsecret-tools")
 		}
 		ctx := context.Background()
-		k := KeyringFactor{} // the production defaults: service "paspor", the real go-keyring
+		k := Keyring{} // the production defaults: service "paspor", the real go-keyring
 		current, pending := newFactorSecret(t), newFactorSecret(t)
 		mustFactor(t, k.Create(ctx, "wallet-ss", current))
 		mustFactor(t, k.Stage(ctx, "wallet-ss", pending))
@@ -60,12 +60,12 @@ func TestKeyringFactorSecretService(t *testing.T) {
 			return secret
 		}
 		if !bytes.Equal(lookup("wallet-ss"), current) || !bytes.Equal(lookup("wallet-ss.pending"), pending) {
-			t.Fatal("secret-tool sees other values than KeyringFactor stored")
+			t.Fatal("secret-tool sees other values than Keyring stored")
 		}
 		t.Log("secret-tool found wallet-ss and wallet-ss.pending under service paspor, base64 of the stored secrets")
 
 		// The other way round: an entry written by another client (the user restoring by
-		// hand, say) is read by KeyringFactor.
+		// hand, say) is read by Keyring.
 		restored := newFactorSecret(t)
 		store := exec.Command(secretTool, "store", "--label=restored", "service", "paspor", "username", "wallet-restored")
 		store.Stdin = strings.NewReader(base64.StdEncoding.EncodeToString(restored))
@@ -77,12 +77,12 @@ func TestKeyringFactorSecretService(t *testing.T) {
 		if _, err := exec.Command(secretTool, "lookup", "service", "paspor", "username", "wallet-ss").Output(); err == nil {
 			t.Fatal("secret-tool still finds the entry after Delete")
 		}
-		t.Log("secret-tool store -> KeyringFactor.Load and KeyringFactor.Delete -> secret-tool lookup agree")
+		t.Log("secret-tool store -> Keyring.Load and Keyring.Delete -> secret-tool lookup agree")
 	})
 }
 
 // TestKeyringFactorNoSessionBus checks the real go-keyring path when no Secret Service can be
-// reached, the usual case on a server: ErrFactorUnavailable naming the cause, quickly.
+// reached, the usual case on a server: ErrUnavailable naming the cause, quickly.
 func TestKeyringFactorNoSessionBus(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the Secret Service is the Linux keyring")
@@ -92,9 +92,9 @@ func TestKeyringFactorNoSessionBus(t *testing.T) {
 		t.Skip("a session bus is already connected in this process")
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path="+t.TempDir()+"/no-bus")
-	_, _, err := KeyringFactor{}.Load(context.Background(), "w")
-	if !errors.Is(err, ErrFactorUnavailable) {
-		t.Fatalf("Load without a session bus = %v, want ErrFactorUnavailable", err)
+	_, _, err := Keyring{}.Load(context.Background(), "w")
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Load without a session bus = %v, want ErrUnavailable", err)
 	}
 	t.Logf("without a bus: %v", err)
 }
@@ -110,9 +110,9 @@ func TestKeyringFactorNoBusNoAutolaunch(t *testing.T) {
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
-	_, _, err := KeyringFactor{}.Load(context.Background(), "w")
-	if !errors.Is(err, ErrFactorUnavailable) || !strings.Contains(err.Error(), "no session bus") {
-		t.Fatalf("Load without DBUS_SESSION_BUS_ADDRESS = %v, want ErrFactorUnavailable: no session bus", err)
+	_, _, err := Keyring{}.Load(context.Background(), "w")
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "no session bus") {
+		t.Fatalf("Load without DBUS_SESSION_BUS_ADDRESS = %v, want ErrUnavailable: no session bus", err)
 	}
 	t.Logf("without DBUS_SESSION_BUS_ADDRESS: %v", err)
 }

@@ -1,6 +1,8 @@
-package wallet
+package factor
 
 import (
+	"github.com/paspor/paspor/internal/keyringapi"
+
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +22,7 @@ func (f faultyKeyring) Set(string, string, string) error   { return f.err }
 func (f faultyKeyring) Delete(string, string) error        { return f.err }
 
 // TestKeyringFaultClasses checks that the errors go-keyring passes through from godbus get the
-// class the CLI picks its hint by, and stay ErrFactorUnavailable. cmd/paspor's
+// class the CLI picks its hint by, and stay ErrUnavailable. cmd/paspor's
 // keyring_faults_test.go produces each of them with real programs.
 func TestKeyringFaultClasses(t *testing.T) {
 	release := make(chan struct{})
@@ -28,7 +30,7 @@ func TestKeyringFaultClasses(t *testing.T) {
 	dial := &net.OpError{Op: "dial", Net: "unix", Err: errors.New("connect: connection refused")}
 	cases := []struct {
 		name    string
-		backend KeyringBackend
+		backend keyringapi.Backend
 		class   error
 	}{
 		{"no bus address", faultyKeyring{checkSessionBusErrorForTest()}, ErrNoSessionBus},
@@ -42,10 +44,10 @@ func TestKeyringFaultClasses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			k := KeyringFactor{Backend: c.backend, Timeout: 50 * time.Millisecond}
+			k := Keyring{Backend: c.backend, Timeout: 50 * time.Millisecond}
 			_, _, err := k.Load(context.Background(), "w")
-			if !errors.Is(err, ErrFactorUnavailable) {
-				t.Fatalf("Load = %v, want ErrFactorUnavailable", err)
+			if !errors.Is(err, ErrUnavailable) {
+				t.Fatalf("Load = %v, want ErrUnavailable", err)
 			}
 			for _, class := range []error{ErrNoSessionBus, ErrNoSecretService, ErrKeyringLocked, ErrKeyringTimeout} {
 				if got, want := errors.Is(err, class), class == c.class; got != want {

@@ -1,0 +1,8 @@
+// Package schema is the document schema of the wallet: the document types Telegram Passport
+// defines ([LookupType], [TypeNames]), their fields and how each kind of value is normalised
+// and validated ([TypeSpec.NormalizeFields]), the attachment roles ([ParseRole],
+// [TypeSpec.CheckRole]) and media-type sniffing of scans ([SniffMediaType]).
+//
+// It is pure: no I/O, no state. Every failure is an [*InvalidInputError] whose message never
+// repeats the value that failed, which may be document content.
+package schema
