@@ -67,6 +67,12 @@ const (
 // not grow with file size. A bundle that fails a check gives a [*RejectedError]; nothing is
 // left in OutDir on any failure. docs/bundle-format.md lists the checks in order.
 func Open(r io.Reader, opts OpenOptions) (*Result, error) {
+	if opts.OutDir != "" {
+		// First, whatever happens to this bundle: what a killed open left is removed.
+		if err := removeStaleStages(opts.OutDir); err != nil {
+			return nil, err
+		}
+	}
 	plain, dec, err := decrypt(r, opts.Identities)
 	if err != nil {
 		return nil, err

@@ -13,9 +13,8 @@ import (
 const stagePrefix = ".paspor-open-"
 
 // newStage creates a staging folder (0700) inside outDir and holds an exclusive lock on it for
-// as long as the process lives. Before that it removes every staging folder whose lock can be
-// taken: one left by a process that was killed before it could clean up, so that unverified
-// plaintext never outlives the next open into the same folder. release drops the lock, and
+// as long as the process lives, so that [removeStaleStages] (which [Open] runs first) can tell
+// the folder of a live open from one left by a killed process. release drops the lock, and
 // with remove first deletes the stage.
 func newStage(outDir string) (stage string, release func(remove bool), err error) {
 	if outDir == "" {
@@ -27,9 +26,6 @@ func newStage(outDir string) (stage string, release func(remove bool), err error
 	}
 	if !st.IsDir() {
 		return "", nil, fmt.Errorf("failed to use output folder: %s is not a folder", outDir)
-	}
-	if err := removeStaleStages(outDir); err != nil {
-		return "", nil, err
 	}
 	stage, err = os.MkdirTemp(outDir, stagePrefix)
 	if err != nil {
@@ -48,11 +44,13 @@ func newStage(outDir string) (stage string, release func(remove bool), err error
 	}, nil
 }
 
-// removeStaleStages removes the staging folders in outDir that no live process holds.
+// removeStaleStages removes the staging folders in outDir that no live process holds: ones
+// left by a process killed before it could clean up, so that the plaintext of a bundle that
+// was never fully checked does not outlive the next open into the same folder.
 func removeStaleStages(outDir string) error {
 	entries, err := os.ReadDir(outDir)
 	if err != nil {
-		return fmt.Errorf("failed to read output folder: %w", err)
+		return fmt.Errorf("failed to use output folder: %w", err)
 	}
 	for _, e := range entries {
 		if !e.IsDir() || !strings.HasPrefix(e.Name(), stagePrefix) {

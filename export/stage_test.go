@@ -55,3 +55,22 @@ func TestStaleStageRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestStaleStageRemovedByRejectedOpen: the sweep runs before anything is checked, so even an
+// open that rejects its bundle removes what a killed open left.
+func TestStaleStageRemovedByRejectedOpen(t *testing.T) {
+	p := newPartner(t, false)
+	out := t.TempDir()
+	stale := filepath.Join(out, stagePrefix+"killed")
+	if err := os.Mkdir(stale, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(bytes.NewReader([]byte("not a bundle")), OpenOptions{Identities: p.ids, OutDir: out})
+	var rej *RejectedError
+	if !errors.As(err, &rej) {
+		t.Fatalf("Open = %v, want a rejection", err)
+	}
+	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("stale stage still there: %v", err)
+	}
+}

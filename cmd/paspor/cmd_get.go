@@ -62,5 +62,9 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 		_, err = io.Copy(g.stdout, src)
 		return err
 	}
+	// Plaintext: on Linux the file has no name until it is complete, so a kill leaves nothing.
+	if done, err := writeFileUnnamed(opts.output, src); done || err != nil {
+		return err
+	}
 	return writeFileAtomic(opts.output, src)
 }
