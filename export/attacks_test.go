@@ -169,6 +169,11 @@ func attacks(x, pq partner) []attack {
 		{"extra X25519 stanza", ReasonAudience, nil, func(t *testing.T, plain []byte, p partner) []byte {
 			return encryptRecipients(t, plain, mustParse(t, p.recipient), mustParse(t, x.recipient))
 		}},
+		{"SSH stanza of another key in an audience entry's place", ReasonAudience, func(c *craft) {
+			c.manifest.Audience = append(c.manifest.Audience, sshRecipient(holderKey(20)))
+		}, func(t *testing.T, plain []byte, p partner) []byte {
+			return encryptRecipients(t, plain, mustParse(t, p.recipient), mustParse(t, sshRecipient(holderKey(21))))
+		}},
 		{"classic stanza inside a post-quantum bundle", ReasonAudience, nil, func(t *testing.T, plain []byte, p partner) []byte {
 			// age refuses this mix; hiding the hybrid recipient's label is the documented way around it.
 			return encryptRecipients(t, plain, hideLabels{mustParse(t, pq.recipient)}, mustParse(t, x.recipient))
@@ -316,5 +321,22 @@ func TestAttackBaseline(t *testing.T) {
 		if _, err := Open(bytes.NewReader(encryptTo(t, c.tar(t), p.recipient)), opts); err != nil {
 			t.Fatalf("pinned %v: %v", pinned, err)
 		}
+	}
+}
+
+// sshRecipient is the canonical ssh-ed25519 recipient of key.
+func sshRecipient(key ed25519.PrivateKey) string {
+	return crypto.SSHPublicKeyLine(key.Public().(ed25519.PublicKey), "")
+}
+
+// TestSSHStanzaBaseline: the same audience with the right SSH stanza opens, so the attack
+// above fails on the tag alone.
+func TestSSHStanzaBaseline(t *testing.T) {
+	p := newPartner(t, false)
+	c := newCraft(p.recipient)
+	c.manifest.Audience = append(c.manifest.Audience, sshRecipient(holderKey(20)))
+	bundle := encryptRecipients(t, c.tar(t), mustParse(t, p.recipient), mustParse(t, sshRecipient(holderKey(20))))
+	if _, err := Open(bytes.NewReader(bundle), OpenOptions{Identities: p.ids, Now: testNow}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"filippo.io/age"
@@ -137,6 +138,10 @@ func (r recordingIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 		types := make([]string, len(stanzas))
 		for i, s := range stanzas {
 			types[i] = s.Type
+			// SSH stanzas name their key by a tag: the first argument.
+			if strings.HasPrefix(s.Type, "ssh-") && len(s.Args) > 0 {
+				types[i] += " " + s.Args[0]
+			}
 		}
 		*r.stanzas = types
 	}

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -72,5 +73,38 @@ func TestStaleStageRemovedByRejectedOpen(t *testing.T) {
 	}
 	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("stale stage still there: %v", err)
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// TestBadSignatureReadsNoAttachment: a stranger's bundle with a forged signature and an 8 MiB
+// attachment is rejected after its signed head; the attachment is neither read nor staged.
+func TestBadSignatureReadsNoAttachment(t *testing.T) {
+	c := newCraft(fuzzRecipient)
+	c.signer = stranger // the manifest still names holder 1: the signature does not match it
+	addTranslations(c, 1, 8<<20)
+	plain := &countingReader{r: bytes.NewReader(c.tar(t))}
+	out := t.TempDir()
+	_, err := openPlain(plain, fuzzDecrypted, OpenOptions{Now: testNow, OutDir: out})
+	var rej *RejectedError
+	if !errors.As(err, &rej) || rej.Reason != ReasonSignature {
+		t.Fatalf("Open = %v, want reason signature", err)
+	}
+	if plain.n > 64<<10 {
+		t.Fatalf("read %d bytes of the plaintext before rejecting, want only the head", plain.n)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("output folder holds %v", names(entries))
 	}
 }

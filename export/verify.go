@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/paspor/paspor/crypto"
 )
@@ -101,7 +104,8 @@ func checkClaims(m *Manifest, dec decrypted, opts OpenOptions) error {
 }
 
 // checkStanzas: the age header holds exactly one recipient stanza per audience entry, of the
-// entry's kind. An extra stanza is a reader the holder did not sign for.
+// entry's kind, and for SSH entries with the entry's key tag. An extra stanza is a reader the
+// holder did not sign for; an SSH stanza with another tag is another reader in its place.
 func checkStanzas(audience, stanzas []string) error {
 	want := make([]string, len(audience))
 	for i, a := range audience {
@@ -116,17 +120,22 @@ func checkStanzas(audience, stanzas []string) error {
 	return nil
 }
 
-// stanzaType is the age stanza type that encrypting to a canonical recipient writes.
+// stanzaType is the age stanza type that encrypting to a canonical recipient writes, with the
+// key tag for SSH recipients (the first 4 bytes of the SHA-256 of the wire-format key, in
+// unpadded base64, as age writes it).
 func stanzaType(recipient string) string {
 	switch {
 	case strings.HasPrefix(recipient, "age1pq1"):
 		return "mlkem768x25519"
 	case strings.HasPrefix(recipient, "age1"):
 		return "X25519"
-	case strings.HasPrefix(recipient, "ssh-ed25519 "):
-		return "ssh-ed25519"
-	case strings.HasPrefix(recipient, "ssh-rsa "):
-		return "ssh-rsa"
+	case strings.HasPrefix(recipient, "ssh-"):
+		pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(recipient))
+		if err != nil {
+			return ""
+		}
+		h := sha256.Sum256(pub.Marshal())
+		return pub.Type() + " " + base64.RawStdEncoding.EncodeToString(h[:4])
 	}
 	return ""
 }
