@@ -3,6 +3,7 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +11,13 @@ import (
 )
 
 // stagePrefix names the staging folders Open makes inside OutDir while a bundle is unverified.
-const stagePrefix = ".paspor-open-"
+// A folder is made as newPrefix+suffix, locked, and only then renamed to stagePrefix+suffix,
+// so that a sweep never sees (and removes) a stage whose opener has not locked it yet. A
+// newPrefix folder is always empty: one left by a kill in that instant holds no plaintext.
+const (
+	stagePrefix = ".paspor-open-"
+	newPrefix   = ".paspor-new-"
+)
 
 // newStage creates a staging folder (0700) inside outDir and holds an exclusive lock on it for
 // as long as the process lives, so that [removeStaleStages] (which [Open] runs first) can tell
@@ -27,14 +34,20 @@ func newStage(outDir string) (stage string, release func(remove bool), err error
 	if !st.IsDir() {
 		return "", nil, fmt.Errorf("failed to use output folder: %s is not a folder", outDir)
 	}
-	stage, err = os.MkdirTemp(outDir, stagePrefix)
+	fresh, err := os.MkdirTemp(outDir, newPrefix)
 	if err != nil {
 		return "", nil, fmt.Errorf("failed to create temporary folder: %w", err)
 	}
-	lock, err := lockDir(stage, false)
+	lock, err := lockDir(fresh, false)
 	if err != nil {
-		os.RemoveAll(stage)
+		os.Remove(fresh)
 		return "", nil, fmt.Errorf("failed to lock temporary folder: %w", err)
+	}
+	stage = filepath.Join(outDir, stagePrefix+strings.TrimPrefix(filepath.Base(fresh), newPrefix))
+	if err := os.Rename(fresh, stage); err != nil {
+		lock.Close()
+		os.Remove(fresh)
+		return "", nil, fmt.Errorf("failed to create temporary folder: %w", err)
 	}
 	return stage, func(remove bool) {
 		if remove {
@@ -58,8 +71,8 @@ func removeStaleStages(outDir string) error {
 		}
 		path := filepath.Join(outDir, e.Name())
 		lock, err := lockDir(path, true)
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			continue // another open is using it
+		if errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, fs.ErrNotExist) {
+			continue // another open is using it, or has just moved it into place
 		}
 		if err != nil {
 			return fmt.Errorf("failed to check a leftover temporary folder: %w", err)

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -106,5 +107,34 @@ func TestBadSignatureReadsNoAttachment(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Fatalf("output folder holds %v", names(entries))
+	}
+}
+
+// TestParallelOpensOneFolder: many opens into one folder at once, each sweeping it first, all
+// succeed: a sweep never removes a stage another open is about to lock.
+func TestParallelOpensOneFolder(t *testing.T) {
+	p := newPartner(t, false)
+	out := t.TempDir()
+	const n = 16
+	bundles := make([][]byte, n)
+	for i := range bundles {
+		c := newCraft(p.recipient)
+		c.manifest.BundleID = fmt.Sprintf("%032x", i)
+		bundles[i] = encryptTo(t, c.tar(t), p.recipient)
+	}
+	errs := make(chan error, n)
+	for i := range bundles {
+		go func() {
+			_, err := Open(bytes.NewReader(bundles[i]), OpenOptions{Identities: p.ids, Now: testNow, OutDir: out})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != n {
+		t.Fatalf("%d entries in the folder, want %d bundles: %v", len(entries), n, names(entries))
 	}
 }
