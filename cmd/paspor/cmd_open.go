@@ -286,7 +286,7 @@ func printOpenText(g *globals, s openSummary) {
 	if len(s.KnownAs) > 0 && !s.HolderPinned {
 		fmt.Fprintf(g.stdout, "  known as: %s (in the known-holders file)\n", strings.Join(s.KnownAs, ", "))
 	}
-	fmt.Fprintf(g.stdout, "  audience: %d recipient(s), this partner among them, no other readers\n", len(s.Audience))
+	fmt.Fprintf(g.stdout, "  audience: %d recipient(s), this partner among them, one age stanza each\n", len(s.Audience))
 	fmt.Fprintf(g.stdout, "  created:  %s, expires %s\n", s.CreatedAt.Format(time.RFC3339), s.ExpiresAt.Format(time.RFC3339))
 	if s.Nonce != "" {
 		fmt.Fprintf(g.stdout, "  nonce:    %s\n", termsafe.Quote(s.Nonce))
