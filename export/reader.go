@@ -11,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/fsutil"
 )
 
 // OpenOptions say how [Open] checks a bundle and where it puts it.
@@ -194,7 +196,12 @@ func commitStage(stage, dir string) error {
 		return fmt.Errorf("failed to move bundle into place: %s: %w", dir, fs.ErrExist)
 	}
 	if err := os.Rename(stage, dir); err != nil {
+		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+			// Another open of the same bundle won the race between the check and the rename.
+			return fmt.Errorf("failed to move bundle into place: %s: %w", dir, fs.ErrExist)
+		}
 		return fmt.Errorf("failed to move bundle into place: %w", err)
 	}
-	return nil
+	// The rename is what makes the bundle appear: make it survive a crash.
+	return fsutil.SyncDir(filepath.Dir(dir))
 }

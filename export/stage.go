@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
 
 // stagePrefix names the staging folders Open makes inside OutDir while a bundle is unverified.
@@ -71,7 +70,7 @@ func removeStaleStages(outDir string) error {
 		}
 		path := filepath.Join(outDir, e.Name())
 		lock, err := lockDir(path, true)
-		if errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, errLockHeld) || errors.Is(err, fs.ErrNotExist) {
 			continue // another open is using it, or has just moved it into place
 		}
 		if err != nil {
@@ -84,22 +83,4 @@ func removeStaleStages(outDir string) error {
 		}
 	}
 	return nil
-}
-
-// lockDir takes an exclusive flock on the folder at path; the lock ends when the returned file
-// is closed or the process dies. With nonBlocking, a held lock gives EWOULDBLOCK.
-func lockDir(path string, nonBlocking bool) (*os.File, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	how := syscall.LOCK_EX
-	if nonBlocking {
-		how |= syscall.LOCK_NB
-	}
-	if err := syscall.Flock(int(f.Fd()), how); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
 }
