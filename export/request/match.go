@@ -28,7 +28,8 @@ type ItemKind string
 const (
 	ItemField ItemKind = "field"
 	ItemScan  ItemKind = "scan"
-	// ItemFreshness is a proof of address too old for max_age; Name is issue_date.
+	// ItemFreshness is a proof of address too old for max_age; Name is issue_date. A stale
+	// document never answers, not even an optional element.
 	ItemFreshness ItemKind = "freshness"
 )
 
@@ -155,7 +156,7 @@ func (e *Element) candidate(t *schema.TypeSpec, d Document, now time.Time) Candi
 			c.Missing = append(c.Missing, s)
 		}
 	}
-	if w.issueDate && !e.Optional && d.Fields[fieldIssueDate] != "" && !fresh(d.Fields[fieldIssueDate], e.MaxAge, now) {
+	if w.issueDate && d.Fields[fieldIssueDate] != "" && !fresh(d.Fields[fieldIssueDate], e.MaxAge, now) {
 		c.Missing = append(c.Missing, Item{Kind: ItemFreshness, Name: fieldIssueDate, Mandatory: true})
 	}
 	return c
