@@ -270,6 +270,9 @@ func (fb *Feedback) validate() error {
 
 func (it *FeedbackItem) validate() *RejectedError {
 	const what = "feedback"
+	if _, isFile := sourceRole[it.Source]; !isFile && it.Source != SourceData && it.Source != SourceUnspecified {
+		return reject(what, ReasonInvalid, "unknown source")
+	}
 	if !docIDPattern.MatchString(it.DocumentID) {
 		return reject(what, ReasonInvalid, "document_id is not a document ID")
 	}

@@ -207,6 +207,7 @@ func (r *Request) SigningPublicKey() ed25519.PublicKey {
 // Fingerprint returns the SHA256 fingerprint of the signing key, as ssh-keygen -l prints it.
 func (r *Request) Fingerprint() string { return crypto.Fingerprint(r.SigningPublicKey()) }
 
+// validate checks the fields in the order of docs/request-format.md's table, then the scope.
 func (r *Request) validate() error {
 	const what = "request"
 	if r.Format != RequestFormat {
@@ -214,9 +215,6 @@ func (r *Request) validate() error {
 	}
 	if !idPattern.MatchString(r.RequestID) {
 		return reject(what, ReasonInvalid, "request_id is not 32 lowercase hex digits")
-	}
-	if !noncePattern.MatchString(r.Nonce) {
-		return reject(what, ReasonInvalid, "nonce is not 32 to 64 lowercase hex digits")
 	}
 	if err := checkTime(what, "created_at", r.CreatedAt); err != nil {
 		return err
@@ -230,14 +228,17 @@ func (r *Request) validate() error {
 	if err := checkText(what, "partner", r.Partner, maxPartner); err != nil {
 		return err
 	}
-	if err := checkText(what, "purpose", r.Purpose, maxPurpose); err != nil {
+	if err := checkRecipients(what, r.Recipients); err != nil {
 		return err
 	}
 	if _, err := parseSigningKey(what, r.SigningKey); err != nil {
 		return err
 	}
-	if err := checkRecipients(what, r.Recipients); err != nil {
+	if err := checkText(what, "purpose", r.Purpose, maxPurpose); err != nil {
 		return err
+	}
+	if !noncePattern.MatchString(r.Nonce) {
+		return reject(what, ReasonInvalid, "nonce is not 32 to 64 lowercase hex digits")
 	}
 	return r.Scope.validate()
 }
