@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -116,5 +117,53 @@ func TestReplayStoreConcurrent(t *testing.T) {
 		if seen, err := NewReplayStore(path).Seen(entry(100 + i).Nonce); err != nil || !seen {
 			t.Fatalf("entry %d lost: %v %v", i, seen, err)
 		}
+	}
+}
+
+// TestReplayStoreProcesses: separate processes racing on one nonce; exactly one records it.
+func TestReplayStoreProcesses(t *testing.T) {
+	if path := os.Getenv("PASPOR_TEST_REPLAY_CHILD"); path != "" {
+		e := entry(300)
+		e.RequestID = os.Getenv("PASPOR_TEST_REPLAY_ID")
+		err := NewReplayStore(path).Record(e, testNow)
+		var re *RejectedError
+		switch {
+		case err == nil:
+			fmt.Println("recorded")
+		case errors.As(err, &re) && re.Reason == ReasonReplay:
+			fmt.Println("replay")
+		default:
+			fmt.Println("error:", err)
+		}
+		return
+	}
+	path := filepath.Join(t.TempDir(), "replay.json")
+	const n = 6
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]*strings.Builder, n)
+	for i := range n {
+		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestReplayStoreProcesses$", "-test.count=1")
+		cmds[i].Env = append(os.Environ(), "PASPOR_TEST_REPLAY_CHILD="+path, fmt.Sprintf("PASPOR_TEST_REPLAY_ID=%032x", 400+i))
+		outs[i] = &strings.Builder{}
+		cmds[i].Stdout = outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recorded := 0
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v: %s", i, err, outs[i])
+		}
+		switch out := outs[i].String(); {
+		case strings.HasPrefix(out, "recorded"):
+			recorded++
+		case strings.HasPrefix(out, "replay"):
+		default:
+			t.Fatalf("child %d: %s", i, out)
+		}
+	}
+	if recorded != 1 {
+		t.Fatalf("%d processes recorded one nonce, want 1", recorded)
 	}
 }

@@ -63,7 +63,7 @@ type Element struct {
 	Optional bool `json:"optional,omitempty"`
 }
 
-// Types returns the element's types: [Type] or OneOf.
+// Types returns the element's types: Type alone, or OneOf.
 func (e *Element) Types() []string {
 	if e.Type != "" {
 		return []string{e.Type}
