@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"filippo.io/age"
+	"filippo.io/age/agessh"
+
+	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export/request"
 )
 
@@ -58,4 +62,50 @@ func Example() {
 	// element 1 [passport internal_passport identity_card driver_license] satisfied=false
 	//    pp1 sends [{field document_no true} {scan front_side true}] lacks [{scan selfie true}]
 	// element 2 [email] satisfied=false
+}
+
+// The partner writes feedback on a bundle, encrypted to the bundle's holder key; the holder
+// opens it, accepting it only from the partner the bundle went to.
+func ExampleSealFeedback() {
+	partner := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize))
+	holder := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{2}, ed25519.SeedSize))
+	holderLine := crypto.SSHPublicKeyLine(holder.Public().(ed25519.PublicKey), "")
+	bundleID := "00112233445566778899aabbccddeeff"
+
+	fb := &request.Feedback{
+		Format:     request.FeedbackFormat,
+		FeedbackID: "ffeeddccbbaa99887766554433221100",
+		BundleID:   bundleID,
+		CreatedAt:  time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC),
+		Partner:    "Example Bank",
+		SigningKey: crypto.SSHPublicKeyLine(partner.Public().(ed25519.PublicKey), ""),
+		Holder:     holderLine,
+		Items: []request.FeedbackItem{{
+			Source: request.SourceData, DocumentID: "pp1", Type: "passport",
+			Field: "document_no", DataHash: request.FieldHash("X1"), Message: "does not match the scan",
+		}},
+	}
+	var file bytes.Buffer
+	if err := request.SealFeedback(&file, fb, partner); err != nil {
+		panic(err)
+	}
+
+	id, err := agessh.NewEd25519Identity(holder)
+	if err != nil {
+		panic(err)
+	}
+	got, err := request.OpenFeedback(&file, request.FeedbackOptions{
+		Identities: []age.Identity{id},
+		Holder:     holder.Public().(ed25519.PublicKey),
+		Partner:    partner.Public().(ed25519.PublicKey),
+		BundleID:   bundleID,
+	})
+	if err != nil {
+		panic(err)
+	}
+	for _, it := range got.Items {
+		fmt.Println(it.Source, it.DocumentID, it.Field+":", it.Message)
+	}
+	// Output:
+	// data pp1 document_no: does not match the scan
 }

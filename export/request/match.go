@@ -35,6 +35,7 @@ const (
 
 // Item is one field or scan that goes with a document, or that it lacks.
 type Item struct {
+	// Kind says whether Name is a field or a scan.
 	Kind ItemKind
 	// Name is a field name or a scan role ("front_side", "file/2"; for a missing list role,
 	// "file" or "translation").
@@ -45,6 +46,7 @@ type Item struct {
 
 // Candidate is one wallet document that can answer an element.
 type Candidate struct {
+	// DocumentID and Type are the document's.
 	DocumentID string
 	Type       string
 	// Send is what would go: fields then scans, in schema order.

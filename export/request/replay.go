@@ -27,7 +27,8 @@ const (
 type ReplayEntry struct {
 	// RequestID and Nonce are the answered request's.
 	RequestID string `json:"request_id"`
-	Nonce     string `json:"nonce"`
+	// Nonce is the answered request's nonce.
+	Nonce string `json:"nonce"`
 	// BundleID is the bundle that answered it.
 	BundleID string `json:"bundle_id"`
 	// SeenAt is when the partner opened it (UTC, whole seconds).

@@ -67,12 +67,16 @@ type Request struct {
 
 // NewOptions are the inputs of [New].
 type NewOptions struct {
-	Partner    string
-	Purpose    string
+	// Partner is the display name.
+	Partner string
+	// Purpose says why the partner asks.
+	Purpose string
+	// Recipients are canonical age recipient strings the answer is encrypted to.
 	Recipients []string
 	// SigningKey is the partner's public key; [Sign] must then be called with its private half.
 	SigningKey ed25519.PublicKey
-	Scope      Scope
+	// Scope is what the partner asks for.
+	Scope Scope
 	// Now is the creation time; zero means time.Now().
 	Now time.Time
 	// Validity is expires_at - created_at; 0 means [DefaultValidity].
