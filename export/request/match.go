@@ -181,3 +181,17 @@ func fresh(issued string, maxAge int, now time.Time) bool {
 	today := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
 	return !d.Before(today.AddDate(0, 0, -maxAge)) && !d.After(today)
 }
+
+// Selection returns the field names and scan roles of c.Send, in order: what the holder's
+// share includes for this document once they consent.
+func (c *Candidate) Selection() (fields, scans []string) {
+	for _, it := range c.Send {
+		switch it.Kind {
+		case ItemField:
+			fields = append(fields, it.Name)
+		case ItemScan:
+			scans = append(scans, it.Name)
+		}
+	}
+	return fields, scans
+}
