@@ -46,6 +46,9 @@ func CheckManifest(req *Request, m *export.Manifest, requestID string, partial b
 	}
 	answered := make([]bool, len(req.Scope.Elements))
 	for _, d := range DocumentsFromManifest(m) {
+		if !docIDPattern.MatchString(d.ID) {
+			d.ID = "(invalid id)" // export.Open refuses such IDs; never print one
+		}
 		i := slices.IndexFunc(req.Scope.Elements, func(e Element) bool { return slices.Contains(e.Types(), d.Type) })
 		if i < 0 {
 			return reject(what, ReasonExtra, "document %s: type %s was not requested", d.ID, safeName(d.Type))

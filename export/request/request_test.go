@@ -104,6 +104,13 @@ func TestParseRequestRejects(t *testing.T) {
 		{"other namespace", sealLine(t, line, partner, FeedbackNamespace), ParseOptions{}, ReasonSignature},
 		{"stranger's own request", sealLine(t, stranger, testKey(3), RequestNamespace), ParseOptions{Signer: pubOf(partner)}, ReasonSigner},
 		{"expired", file, ParseOptions{Now: r.ExpiresAt}, ReasonExpired},
+		// Order of the checks: the first failing one gives the reason.
+		{"tampered and expired", bytes.Replace(file, []byte("account opening"), []byte("account closing"), 1), ParseOptions{Now: r.ExpiresAt}, ReasonSignature},
+		{"not canonical and unsigned", sealLine(t, strings.Replace(line, `"partner":`, `"partner": `, 1), testKey(3), RequestNamespace), ParseOptions{}, ReasonNotCanonical},
+		{"bad format before unknown key", edit(`"format":"paspor-request/1"`, `"format":"paspor-request/2","extra":1`), ParseOptions{}, ReasonMalformed},
+		{"format before canonical", edit(`"format":"paspor-request/1"`, `"format": "x"`), ParseOptions{}, ReasonFormat},
+		{"invalid before scope", edit(r.RequestID, "x"), ParseOptions{}, ReasonInvalid},
+		{"stranger's own request, expired", sealLine(t, stranger, testKey(3), RequestNamespace), ParseOptions{Signer: pubOf(partner), Now: r.ExpiresAt}, ReasonSigner},
 		{"not yet valid", file, ParseOptions{Now: r.CreatedAt.Add(-MaxClockSkew - time.Second)}, ReasonNotYetValid},
 	}
 	for _, c := range cases {
