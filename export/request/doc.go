@@ -10,7 +10,7 @@
 //     answers a request exactly.
 //   - paspor-feedback/1: the partner's signed, age-encrypted list of problems with what it
 //     received, in the sources of Telegram's PassportElementError ([SealFeedback],
-//     [OpenFeedback]).
+//     [OpenFeedback]); [FeedbackItem.Resolved] says when the holder has dealt with an item.
 //   - [ReplayStore]: the partner's record of nonces and request IDs already answered.
 //
 // Requests and feedback are a canonical one-line JSON document followed by a detached SSHSIG
