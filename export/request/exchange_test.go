@@ -80,11 +80,15 @@ func TestExchange(t *testing.T) {
 		}
 		docs = append(docs, d)
 	}
+	recipients, err := export.ParseRecipients(got.Recipients)
+	if err != nil {
+		t.Fatal(err)
+	}
 	share := func() []byte {
 		var bundle bytes.Buffer
 		i := 0
 		open := func(d, f int) (io.ReadCloser, error) { i++; return io.NopCloser(bytes.NewReader(contents[i-1])), nil }
-		if _, err := export.Write(&bundle, docs, open, export.WriteOptions{Recipients: got.Recipients, Nonce: got.Nonce,
+		if _, err := export.Write(&bundle, docs, open, export.WriteOptions{Recipients: recipients, Nonce: got.Nonce,
 			Purpose: got.Purpose, Now: holderNow, TTL: 24 * time.Hour, Signer: holderSign}); err != nil {
 			t.Fatal(err)
 		}
