@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -114,20 +115,37 @@ func SignSSHSIG(priv ed25519.PrivateKey, namespace string, msg io.Reader) ([]byt
 	if err != nil {
 		return nil, fmt.Errorf("failed to sign: %w", err)
 	}
-	return sshsig.Armor(sig), nil
+	return armorSSHSIG(sig.Marshal()), nil
+}
+
+// armorSSHSIG is the armor ssh-keygen -Y sign writes: the PEM-style BEGIN line, the blob in
+// standard padded base64 in lines of 70 characters, the END line, each ending in LF. It is the
+// only armor [VerifySSHSIG] accepts, so that a signature file has one spelling.
+func armorSSHSIG(blob []byte) []byte {
+	enc := base64.StdEncoding.EncodeToString(blob)
+	var b bytes.Buffer
+	b.WriteString("-----BEGIN " + sshsig.PEMType + "-----\n")
+	for len(enc) > 70 {
+		b.WriteString(enc[:70] + "\n")
+		enc = enc[70:]
+	}
+	b.WriteString(enc + "\n")
+	b.WriteString("-----END " + sshsig.PEMType + "-----\n")
+	return b.Bytes()
 }
 
 // VerifySSHSIG checks an armored SSHSIG over msg in namespace and returns the Ed25519 key that
 // made it. The caller decides whether that key is the one it trusts. Any failure is
 // [ErrBadSignature]; sha256 and sha512 signatures are accepted, like ssh-keygen -Y verify.
+// The armor must be exactly what ssh-keygen -Y sign writes (70-column base64 lines, LF line
+// ends, nothing before or after): ssh-keygen itself is laxer, but a signed file must have one
+// reading.
 func VerifySSHSIG(armored []byte, namespace string, msg io.Reader) (ed25519.PublicKey, error) {
 	if len(armored) > maxArmoredSignature {
 		return nil, ErrBadSignature
 	}
-	// Exactly one PEM block and nothing around it: pem.Decode alone would skip leading junk.
-	block, rest := pem.Decode(bytes.TrimSpace(armored))
-	if namespace == "" || block == nil || block.Type != sshsig.PEMType || len(rest) != 0 ||
-		!bytes.HasPrefix(bytes.TrimSpace(armored), []byte("-----BEGIN "+sshsig.PEMType+"-----")) {
+	block, _ := pem.Decode(armored)
+	if namespace == "" || block == nil || block.Type != sshsig.PEMType || !bytes.Equal(armored, armorSSHSIG(block.Bytes)) {
 		return nil, ErrBadSignature
 	}
 	sig, err := sshsig.ParseSignature(block.Bytes)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/paspor/paspor/internal/testenv"
 )
 
@@ -51,8 +53,10 @@ func TestVerifySSHSIGRejects(t *testing.T) {
 	// Flip one bit of the raw Ed25519 signature (the blob's last bytes) and re-armor, so the
 	// armor stays valid and only the cryptographic check can catch it.
 	block, _ := pem.Decode(sig)
+	blob := bytes.Clone(block.Bytes)
 	block.Bytes[len(block.Bytes)-5] ^= 0x01
-	flipped := pem.EncodeToMemory(block)
+	flipped := armorSSHSIG(block.Bytes)
+	crlf := bytes.ReplaceAll(sig, []byte("\n"), []byte("\r\n"))
 	cases := map[string]struct {
 		sig, msg  []byte
 		namespace string
@@ -67,6 +71,12 @@ func TestVerifySSHSIGRejects(t *testing.T) {
 		"trailing block":   {append(bytes.Clone(sig), sig...), msg, "paspor-bundle"},
 		"oversized":        {bytes.Repeat([]byte("A"), 20<<10), msg, "paspor-bundle"},
 		"truncated armour": {sig[:len(sig)/2], msg, "paspor-bundle"},
+		"64-column lines":  {pem.EncodeToMemory(&pem.Block{Type: "SSH SIGNATURE", Bytes: blob}), msg, "paspor-bundle"},
+		"CRLF line ends":   {crlf, msg, "paspor-bundle"},
+		"trailing text":    {append(bytes.Clone(sig), "hello\n"...), msg, "paspor-bundle"},
+		"trailing newline": {append(bytes.Clone(sig), '\n'), msg, "paspor-bundle"},
+		"no final newline": {sig[:len(sig)-1], msg, "paspor-bundle"},
+		"PEM header":       {pem.EncodeToMemory(&pem.Block{Type: "SSH SIGNATURE", Headers: map[string]string{"a": "b"}, Bytes: blob}), msg, "paspor-bundle"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -181,4 +191,34 @@ func FuzzVerifySSHSIG(f *testing.F) {
 			t.Fatalf("error is not ErrBadSignature: %v", err)
 		}
 	})
+}
+
+// TestArmorMatchesSSHKeygen: Ed25519 signatures are deterministic, so ssh-keygen -Y sign with
+// the same key over the same message must write byte for byte what SignSSHSIG writes.
+func TestArmorMatchesSSHKeygen(t *testing.T) {
+	keygen := testenv.RequireProgram(t, "ssh-keygen", "apt-get install openssh-client")
+	priv := testSigningKey(7)
+	dir := t.TempDir()
+	pemKey, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPath := filepath.Join(dir, "id")
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(pemKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	msg := []byte("0123  manifest.json\n")
+	cmd := exec.Command(keygen, "-Y", "sign", "-f", keyPath, "-n", "paspor-bundle")
+	cmd.Stdin = bytes.NewReader(msg)
+	stock, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ssh-keygen -Y sign: %v", err)
+	}
+	ours, err := SignSSHSIG(priv, "paspor-bundle", bytes.NewReader(msg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(stock, ours) {
+		t.Fatalf("armor differs:\nssh-keygen:\n%s\npaspor:\n%s", stock, ours)
+	}
 }

@@ -21,7 +21,7 @@ func benchDocs() ([]Document, FileOpener) {
 func BenchmarkWrite(b *testing.B) {
 	p := newPartner(b, false)
 	docs, open := benchDocs()
-	opts := WriteOptions{Recipients: []string{p.recipient}, TTL: time.Hour, Signer: holderKey(1)}
+	opts := WriteOptions{Recipients: mustRecipients(b, p.recipient), TTL: time.Hour, Signer: holderKey(1)}
 	b.SetBytes(benchFileSize)
 	for b.Loop() {
 		if _, err := Write(io.Discard, docs, open, opts); err != nil {
@@ -34,7 +34,7 @@ func BenchmarkOpen(b *testing.B) {
 	p := newPartner(b, false)
 	docs, open := benchDocs()
 	var buf bytes.Buffer
-	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: []string{p.recipient}, TTL: time.Hour, Signer: holderKey(1)}); err != nil {
+	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: mustRecipients(b, p.recipient), TTL: time.Hour, Signer: holderKey(1)}); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(benchFileSize)
@@ -54,12 +54,12 @@ func TestOpenStreams(t *testing.T) {
 		t.Skip("allocates a 32 MiB bundle")
 	}
 	p := newPartner(t, false)
-	data := bytes.Repeat([]byte{0x25, 0x50, 0x44, 0x46}, 8<<20)
+	data := bytes.Repeat([]byte("%PDF-1.7"), 4<<20)
 	docs := []Document{{ID: "big", Type: "bank_statement", Fields: map[string]string{},
 		Files: []File{{Role: "file/1", MediaType: "application/pdf", Size: int64(len(data)), SHA256: sum(data)}}}}
 	var buf bytes.Buffer
 	open := func(d, f int) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: []string{p.recipient}, TTL: time.Hour, Signer: holderKey(1)}); err != nil {
+	if _, err := Write(&buf, docs, open, WriteOptions{Recipients: mustRecipients(t, p.recipient), TTL: time.Hour, Signer: holderKey(1)}); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats

@@ -10,15 +10,19 @@ const (
 	ReasonDecrypt = "decrypt"
 	// ReasonNotABundle: the plaintext is not a tar, or manifest.json is missing, invalid or of an unknown format.
 	ReasonNotABundle = "not_a_bundle"
-	// ReasonUnsafeEntry: a tar entry is not a regular file, has an unsafe or duplicate name.
+	// ReasonUnsafeEntry: a tar header is not the canonical ustar header of a 0600 regular file
+	// (pax and GNU headers, links, devices, owners, set-id bits), or a name is unsafe or repeated.
 	ReasonUnsafeEntry = "unsafe_entry"
 	// ReasonSignature: SHA256SUMS or SHA256SUMS.sig is missing, or the signature is not a valid
 	// SSHSIG by the manifest's holder key over SHA256SUMS.
 	ReasonSignature = "signature"
 	// ReasonHolder: the bundle is validly signed, but not by the holder the partner pinned.
 	ReasonHolder = "holder"
-	// ReasonAudience: the audience does not list the recipient of the identity that decrypted the bundle.
+	// ReasonAudience: the audience does not list the recipient of the identity that decrypted
+	// the bundle, or the age header has recipient stanzas the audience does not account for.
 	ReasonAudience = "audience"
+	// ReasonNotYetValid: the bundle's created_at is more than 5 minutes after the partner's clock.
+	ReasonNotYetValid = "not_yet_valid"
 	// ReasonExpired: the bundle's expires_at is in the past.
 	ReasonExpired = "expired"
 	// ReasonNonce: the manifest's nonce differs from the one the partner expects.
@@ -30,6 +34,8 @@ const (
 	ReasonMissingFile = "missing_file"
 	// ReasonExtraFile: the tar holds a file the manifest does not list.
 	ReasonExtraFile = "extra_file"
+	// ReasonMediaType: a file's content is not of the media type the manifest declares.
+	ReasonMediaType = "media_type"
 	// ReasonTooLarge: a file, the whole tar, or the number of entries exceeds its cap.
 	ReasonTooLarge = "too_large"
 )

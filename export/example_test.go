@@ -30,9 +30,13 @@ func Example() {
 	}}
 	open := func(d, f int) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(scan)), nil }
 
+	recipients, err := export.ParseRecipients([]string{bankRecipient})
+	if err != nil {
+		panic(err)
+	}
 	var bundle bytes.Buffer
-	_, err := export.Write(&bundle, docs, open, export.WriteOptions{
-		Recipients: []string{bankRecipient}, Nonce: "req-42", TTL: 24 * time.Hour, Signer: holder,
+	_, err = export.Write(&bundle, docs, open, export.WriteOptions{
+		Recipients: recipients, Nonce: "req-42", TTL: 24 * time.Hour, Signer: holder,
 	})
 	if err != nil {
 		panic(err)
@@ -57,7 +61,8 @@ func ExampleOpen_rejected() {
 
 	var bundle bytes.Buffer
 	docs := []export.Document{{ID: "e1", Type: "email", Fields: map[string]string{"email": "ada@example.org"}}}
-	if _, err := export.Write(&bundle, docs, nil, export.WriteOptions{Recipients: []string{recipient}, TTL: time.Hour, Signer: holder}); err != nil {
+	recipients, _ := export.ParseRecipients([]string{recipient})
+	if _, err := export.Write(&bundle, docs, nil, export.WriteOptions{Recipients: recipients, TTL: time.Hour, Signer: holder}); err != nil {
 		panic(err)
 	}
 	ids, _ := crypto.ParseIdentityFile(otherKey)

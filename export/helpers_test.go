@@ -71,7 +71,7 @@ func testDocs() ([]Document, FileOpener) {
 func writeTestBundle(t testing.TB, recipients []string, mod func(*WriteOptions)) ([]byte, *Manifest) {
 	t.Helper()
 	docs, open := testDocs()
-	opts := WriteOptions{Recipients: recipients, Nonce: "n-123", Purpose: "kyc", Now: testNow, TTL: time.Hour, Signer: holderKey(1)}
+	opts := WriteOptions{Recipients: mustRecipients(t, recipients...), Nonce: "n-123", Purpose: "kyc", Now: testNow, TTL: time.Hour, Signer: holderKey(1)}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -81,6 +81,16 @@ func writeTestBundle(t testing.TB, recipients []string, mod func(*WriteOptions))
 		t.Fatal(err)
 	}
 	return buf.Bytes(), m
+}
+
+// mustRecipients parses recipients for WriteOptions.
+func mustRecipients(t testing.TB, list ...string) *Recipients {
+	t.Helper()
+	rs, err := ParseRecipients(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
 }
 
 // decryptAll decrypts a bundle to its tar bytes.
@@ -103,6 +113,7 @@ type tarEntry struct {
 	Data     []byte
 	Type     byte
 	Linkname string
+	ModTime  time.Time // zero means testNow
 }
 
 func buildTar(t testing.TB, entries []tarEntry) []byte {
@@ -114,7 +125,11 @@ func buildTar(t testing.TB, entries []tarEntry) []byte {
 		if typ == 0 {
 			typ = tar.TypeReg
 		}
-		hdr := &tar.Header{Typeflag: typ, Name: e.Name, Linkname: e.Linkname, Mode: 0o600, ModTime: testNow}
+		mtime := e.ModTime
+		if mtime.IsZero() {
+			mtime = testNow
+		}
+		hdr := &tar.Header{Typeflag: typ, Name: e.Name, Linkname: e.Linkname, Mode: 0o600, ModTime: mtime}
 		if typ == tar.TypeReg {
 			hdr.Size = int64(len(e.Data))
 		}
@@ -139,11 +154,12 @@ type craft struct {
 	json     func([]byte) []byte         // rewrites manifest.json's bytes before they are hashed and signed
 	sums     func([]byte) []byte         // rewrites SHA256SUMS after the manifest hash, before signing
 	entries  func([]tarEntry) []tarEntry // last change to the entry list
+	raw      func([]byte) []byte         // rewrites the finished tar's bytes
 }
 
 // newCraft returns a valid bundle description addressed to audience.
 func newCraft(audience ...string) *craft {
-	data := []byte("PNGDATA")
+	data := []byte("\x89PNG\r\n\x1a\nPNGDATA")
 	m := &Manifest{
 		Format: Format, BundleID: "00112233445566778899aabbccddeeff",
 		CreatedAt: testNow, ExpiresAt: testNow.Add(time.Hour),
@@ -155,6 +171,8 @@ func newCraft(audience ...string) *craft {
 	return &craft{manifest: m, content: map[string][]byte{"files/doc1/selfie.png": data}, signer: holderKey(1)}
 }
 
+// tar builds the craft's entries in the format's order: manifest.json, SHA256SUMS,
+// SHA256SUMS.sig, then the files; entries can reorder or change them.
 func (c *craft) tar(t testing.TB) []byte {
 	t.Helper()
 	mj, err := json.MarshalIndent(c.manifest, "", "  ")
@@ -165,12 +183,12 @@ func (c *craft) tar(t testing.TB) []byte {
 		mj = c.json(mj)
 	}
 	sums := map[string]string{manifestName: sum(mj)}
-	entries := []tarEntry{{Name: manifestName, Data: mj}}
+	var files []tarEntry
 	for _, d := range c.manifest.Documents {
 		for _, f := range d.Files {
 			sums[f.Path] = f.SHA256
 			if data, ok := c.content[f.Path]; ok {
-				entries = append(entries, tarEntry{Name: f.Path, Data: data})
+				files = append(files, tarEntry{Name: f.Path, Data: data})
 			}
 		}
 	}
@@ -182,11 +200,18 @@ func (c *craft) tar(t testing.TB) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries = append(entries, tarEntry{Name: sumsName, Data: sumsText}, tarEntry{Name: sigName, Data: sig})
+	entries := append([]tarEntry{{Name: manifestName, Data: mj}, {Name: sumsName, Data: sumsText}, {Name: sigName, Data: sig}}, files...)
+	for i := range entries {
+		entries[i].ModTime = c.manifest.CreatedAt
+	}
 	if c.entries != nil {
 		entries = c.entries(entries)
 	}
-	return buildTar(t, entries)
+	out := buildTar(t, entries)
+	if c.raw != nil {
+		out = c.raw(out)
+	}
+	return out
 }
 
 // encryptTo wraps plaintext in age for the recipients, as a forwarding partner would.

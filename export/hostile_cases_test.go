@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,10 +43,9 @@ var (
 	totalCapOnly = &[2]int64{1 << 30, smallTotalCap}
 )
 
-// hostileCraft is newCraft valid now (not at testNow), so that the CLI's real clock accepts it.
+// craft is newCraft for the partner.
 func (e *hostileEnv) craft(mod func(*craft)) *craft {
 	c := newCraft(e.p.recipient)
-	c.manifest.CreatedAt, c.manifest.ExpiresAt = e.now.Add(-time.Minute), e.now.Add(time.Hour)
 	if mod != nil {
 		mod(c)
 	}
@@ -129,8 +129,8 @@ func hostileBundles() []hostile {
 		{"non-ASCII name", ReasonUnsafeEntry, plus(tarEntry{Name: "files/doc1/sélfie.png", Data: []byte("x")}), nil},
 		{"pax path ../x", ReasonUnsafeEntry, spliced(blocks(paxEntry("files/doc1/ok.png", []byte("x"), "path", "../x"))), nil},
 		{"pax path files/../../x", ReasonUnsafeEntry, spliced(blocks(paxEntry("files/doc1/ok.png", []byte("x"), "path", "files/../../x"))), nil},
-		{"pax path with NUL", ReasonNotABundle, spliced(blocks(paxEntry("files/doc1/ok.png", []byte("x"), "path", "files/a\x00/../../x"))), nil},
-		{"ustar name with NUL", ReasonExtraFile, spliced(blocks(rawEntry("files/doc1/x\x00/../../../x", '0', 1, []byte("x")))), nil},
+		{"pax path with NUL", ReasonUnsafeEntry, spliced(blocks(paxEntry("files/doc1/ok.png", []byte("x"), "path", "files/a\x00/../../x"))), nil},
+		{"ustar name with NUL", ReasonUnsafeEntry, spliced(blocks(rawEntry("files/doc1/x\x00/../../../x", '0', 1, []byte("x")))), nil},
 		{"GNU long name ../x", ReasonUnsafeEntry, spliced(blocks(
 			rawEntry("././@LongLink", 'L', 5, []byte("../x\x00")), rawEntry("files/doc1/ok.png", '0', 1, []byte("x")))), nil},
 		{"pax global header", ReasonUnsafeEntry, spliced(blocks(rawEntry("pax_global_header", 'g', int64(len(paxRecords("path", "../x"))), paxRecords("path", "../x")))), nil},
@@ -157,29 +157,43 @@ func hostileBundles() []hostile {
 		{"second manifest", ReasonUnsafeEntry, plus(tarEntry{Name: "Manifest.JSON", Data: []byte("{}")}), nil},
 
 		// Sizes and bombs.
-		{"huge declared size", ReasonTooLarge, spliced(blocks(rawHeader("files/doc1/big.png", '0', 1<<40))), nil},
-		{"huge declared manifest", ReasonTooLarge, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+		{"huge declared size", ReasonUnsafeEntry, spliced(blocks(rawHeader("files/doc1/big.png", '0', 1<<40))), nil},
+		{"huge declared size, base-256", ReasonUnsafeEntry, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
 			return encryptTo(t, append(rawHeader(manifestName, '0', 8<<30), make([]byte, 1024)...), e.p.recipient)
 		}), nil},
-		{"declared size beyond the data", ReasonNotABundle, spliced(blocks(rawEntry("files/doc1/short.png", '0', 4096, []byte("x")))), nil},
+		{"huge declared manifest", ReasonTooLarge, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+			return encryptTo(t, append(rawHeader(manifestName, '0', maxManifestSize+1), make([]byte, 1024)...), e.p.recipient)
+		}), nil},
+		{"tar ends inside a file", ReasonNotABundle, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+			b := e.craft(nil).tar(t)
+			return encryptTo(t, b[:len(b)-1024-512], e.p.recipient)
+		}), nil},
+		{"no end-of-archive blocks", ReasonNotABundle, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+			b := e.craft(nil).tar(t)
+			return encryptTo(t, b[:len(b)-1024], e.p.recipient)
+		}), nil},
+		{"one end-of-archive block", ReasonNotABundle, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+			b := e.craft(nil).tar(t)
+			return encryptTo(t, b[:len(b)-512], e.p.recipient)
+		}), nil},
+		{"trailing garbage", ReasonNotABundle, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+			return encryptTo(t, append(e.craft(nil).tar(t), "junk"...), e.p.recipient)
+		}), nil},
+		{"trailing zero block", ReasonNotABundle, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+			return encryptTo(t, append(e.craft(nil).tar(t), make([]byte, 512)...), e.p.recipient)
+		}), nil},
 		{"file size differs from the manifest", ReasonHash, sealed(func(c *craft) { c.content[sel] = []byte("PNGDATA+more") }), nil},
-		{"5000 empty entries", ReasonTooLarge, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
+		{"5000 empty entries", ReasonNotABundle, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
 			es := make([]tarEntry, 5000)
 			for i := range es {
 				es[i] = tarEntry{Name: fmt.Sprintf("files/f%d", i)}
 			}
 			return encryptTo(t, buildTar(t, es), e.p.recipient)
 		}), nil},
-		{"one file past the total cap", ReasonTooLarge, plus(tarEntry{Name: "files/doc1/z.png", Data: make([]byte, smallTotalCap)}), totalCapOnly},
-		{"files past the total cap", ReasonTooLarge, sealed(func(c *craft) {
-			c.entries = func(es []tarEntry) []tarEntry {
-				for i := range 8 {
-					es = append(es, tarEntry{Name: fmt.Sprintf("files/doc1/z%d.png", i), Data: make([]byte, smallFileCap-1024)})
-				}
-				return es
-			}
-		}), smallCaps},
-		{"file over the file cap", ReasonTooLarge, plus(tarEntry{Name: "files/doc1/z.png", Data: make([]byte, smallFileCap+1)}), smallCaps},
+		{"manifest lists too many files", ReasonTooLarge, sealed(func(c *craft) { addTranslations(c, maxEntries-3, 1) }), nil},
+		{"one file past the total cap", ReasonTooLarge, sealed(func(c *craft) { addTranslations(c, 1, smallTotalCap) }), totalCapOnly},
+		{"files past the total cap", ReasonTooLarge, sealed(func(c *craft) { addTranslations(c, 8, smallFileCap-1024) }), smallCaps},
+		{"file over the file cap", ReasonTooLarge, sealed(func(c *craft) { addTranslations(c, 1, smallFileCap+1) }), smallCaps},
 		{"pax sparse bomb", ReasonUnsafeEntry, spliced(blocks(paxSparse("files/doc1/bomb.png", smallFileCap))), smallCaps},
 
 		// The age layer.
@@ -225,16 +239,19 @@ func hostileBundles() []hostile {
 		}), nil},
 
 		// Signature, holder and claims.
-		{"unsigned", ReasonSignature, sealed(func(c *craft) { c.entries = func(es []tarEntry) []tarEntry { return es[:len(es)-1] } }), nil},
+		{"unsigned", ReasonSignature, sealed(func(c *craft) { c.entries = func(es []tarEntry) []tarEntry { return slices.Delete(es, 2, 3) } }), nil},
+		{"signature after the files", ReasonSignature, sealed(func(c *craft) {
+			c.entries = func(es []tarEntry) []tarEntry { return append(slices.Delete(slices.Clone(es), 1, 3), es[1], es[2]) }
+		}), nil},
 		{"signature by another key", ReasonSignature, sealed(func(c *craft) { c.signer = holderKey(2) }), nil},
 		{"signature in another namespace", ReasonSignature, rawBytes(func(t *testing.T, e *hostileEnv) []byte {
 			c := e.craft(nil)
 			c.entries = func(es []tarEntry) []tarEntry {
-				sig, err := crypto.SignSSHSIG(holderKey(1), "file", bytes.NewReader(es[len(es)-2].Data))
+				sig, err := crypto.SignSSHSIG(holderKey(1), "file", bytes.NewReader(es[1].Data))
 				if err != nil {
 					t.Fatal(err)
 				}
-				es[len(es)-1].Data = sig
+				es[2].Data = sig
 				return es
 			}
 			return encryptTo(t, c.tar(t), e.p.recipient)
@@ -277,4 +294,17 @@ func paxSparse(name string, realSize int64) []byte {
 		"GNU.sparse.realsize", fmt.Sprint(realSize))
 	out := rawEntry("PaxHeaders/sparse", 'x', int64(len(recs)), recs)
 	return append(out, rawEntry("GNUSparseFile.0/x", '0', int64(len(data)), data)...)
+}
+
+// addTranslations adds n PDF translations of size bytes each to the craft's document, listed
+// in the manifest and present in the tar.
+func addTranslations(c *craft, n int, size int) {
+	d := &c.manifest.Documents[0]
+	data := append([]byte("%PDF-"), make([]byte, max(size-5, 0))...)[:size]
+	for i := 1; i <= n; i++ {
+		f := File{Role: fmt.Sprintf("translation/%d", i), MediaType: "application/pdf", Size: int64(size), SHA256: sum(data)}
+		f.Path = filePath(d.ID, f.Role, f.MediaType)
+		d.Files = append(d.Files, f)
+		c.content[f.Path] = data
+	}
 }

@@ -1,16 +1,19 @@
 package export
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/termsafe"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // Format is the manifest's "format" value for this version of the bundle format.
@@ -63,7 +66,7 @@ type Manifest struct {
 type Document struct {
 	// ID is the wallet's document ID: letters, digits, '-' and '_', at most 64 characters.
 	ID string `json:"id"`
-	// Type is the document type (passport, address, ...), as in the wallet's schema.
+	// Type is the document type (passport, address, ...), one of the wallet's types.
 	Type string `json:"type"`
 	// Label is an optional name for the document. paspor share never fills it (labels are the
 	// holder's private notes); readers must accept it.
@@ -88,13 +91,26 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
+// Limits of the manifest's values; docs/bundle-format.md states each.
+const (
+	maxAudience     = 64
+	maxPurposeRunes = 512
+	maxLabelRunes   = 64
+	// MaxTTL is the longest a bundle may be valid: expires_at - created_at.
+	MaxTTL = 5 * 365 * 24 * time.Hour
+)
+
 var (
 	bundleIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
-	docIDPattern    = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
-	rolePattern     = regexp.MustCompile(`^(front_side|reverse_side|selfie|(file|translation)/[1-9][0-9]{0,3})$`)
-	sha256Pattern   = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	// Names inside a bundle: plain ASCII components, so that they are safe on every file system.
-	pathComponent = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]{0,99}$`)
+	// Document IDs are lower case, so that no two file paths differ only in case.
+	docIDPattern  = regexp.MustCompile(`^[0-9a-z_-]{1,64}$`)
+	sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	noncePattern  = regexp.MustCompile(`^[\x21-\x7e]{1,256}$`)
+	// Names inside a bundle: lower-case ASCII components, so that they are safe and distinct
+	// on every file system (the three fixed names are the only upper-case ones).
+	pathComponent = regexp.MustCompile(`^[a-z0-9_][a-z0-9._-]{0,99}$`)
+	// windowsDevices are names Windows maps to devices, with any extension ("nul.jpg").
+	windowsDevices = regexp.MustCompile(`^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)`)
 )
 
 // mediaTypeExt maps the accepted media types to the extension Write gives their files.
@@ -104,75 +120,21 @@ var mediaTypeExt = map[string]string{
 	"application/pdf": "pdf",
 }
 
-// parseManifest decodes and validates manifest.json strictly: unknown fields, trailing data and
-// an unknown format are errors, since a bundle/1 reader must not guess what it does not know.
+// parseManifest decodes and validates manifest.json strictly (see checkStrictJSON): a
+// bundle/1 reader must not guess what it does not know, nor read what another reader reads
+// differently.
 func parseManifest(data []byte) (*Manifest, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var m Manifest
-	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("failed to decode manifest: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("failed to decode manifest: trailing data")
-	}
-	if err := checkUniqueKeys(data); err != nil {
+	if err := checkStrictJSON(data, manifestSpec); err != nil {
 		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("failed to decode manifest: %w", err)
 	}
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
 	return &m, nil
-}
-
-// checkUniqueKeys refuses an object that names a key twice: encoding/json keeps the last
-// value, other parsers the first, so one signed manifest could be read two ways by two tools.
-func checkUniqueKeys(data []byte) error {
-	type frame struct {
-		keys      map[string]bool // nil for an array
-		expectKey bool
-	}
-	var stack []*frame
-	dec := json.NewDecoder(bytes.NewReader(data))
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("failed to decode manifest: %w", err)
-		}
-		var top *frame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		switch tok {
-		case json.Delim('{'):
-			stack = append(stack, &frame{keys: map[string]bool{}, expectKey: true})
-			continue
-		case json.Delim('['):
-			stack = append(stack, &frame{})
-			continue
-		case json.Delim('}'), json.Delim(']'):
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
-				continue
-			}
-			top = stack[len(stack)-1]
-		default:
-			if key, ok := tok.(string); ok && top != nil && top.keys != nil && top.expectKey {
-				if top.keys[key] {
-					return errors.New("failed to decode manifest: duplicate key")
-				}
-				top.keys[key], top.expectKey = true, false
-				continue
-			}
-		}
-		// A value ended: in an object, a key comes next.
-		if top != nil && top.keys != nil {
-			top.expectKey = true
-		}
-	}
 }
 
 func (m *Manifest) validate() error {
@@ -182,56 +144,144 @@ func (m *Manifest) validate() error {
 	if !bundleIDPattern.MatchString(m.BundleID) {
 		return errors.New("invalid bundle_id")
 	}
-	if m.CreatedAt.IsZero() || !m.ExpiresAt.After(m.CreatedAt) {
+	// created_at is every entry's tar mtime, which 11 octal digits hold until 2242.
+	if !wholeUTCSecond(m.CreatedAt) || !wholeUTCSecond(m.ExpiresAt) || m.CreatedAt.Year() < 2000 || m.CreatedAt.Unix() > maxOctal11 {
 		return errors.New("invalid created_at or expires_at")
+	}
+	if !m.ExpiresAt.After(m.CreatedAt) || m.ExpiresAt.Sub(m.CreatedAt) > MaxTTL {
+		return errors.New("expires_at must be after created_at, by at most 5 years")
 	}
 	// Exactly the canonical "ssh-ed25519 <base64>", so that one key has one spelling.
 	if pub, err := crypto.ParseHolderKey(m.Holder); err != nil || crypto.SSHPublicKeyLine(pub, "") != m.Holder {
 		return errors.New("invalid holder key")
 	}
-	if len(m.Audience) == 0 {
-		return errors.New("empty audience")
+	if err := checkAudience(m.Audience); err != nil {
+		return err
 	}
-	paths := map[string]bool{}
+	if m.Nonce != "" && !noncePattern.MatchString(m.Nonce) {
+		return ErrInvalidNonce
+	}
+	if m.Purpose != "" && (!termsafe.Clean(m.Purpose) || utf8.RuneCountInString(m.Purpose) > maxPurposeRunes) {
+		return ErrInvalidPurpose
+	}
+	if len(m.Documents) == 0 {
+		return errors.New("no documents")
+	}
+	ids := map[string]bool{}
+	files := 0
 	for i := range m.Documents {
-		if err := m.Documents[i].validate(paths); err != nil {
+		d := &m.Documents[i]
+		if err := d.validate(); err != nil {
 			return fmt.Errorf("document %d: %w", i+1, err)
 		}
+		if ids[d.ID] {
+			return fmt.Errorf("document %d: duplicate id", i+1)
+		}
+		ids[d.ID] = true
+		files += len(d.Files)
+	}
+	if files > maxEntries-len(fixedOrder) {
+		return errTooManyFiles
 	}
 	return nil
 }
 
-func (d *Document) validate(paths map[string]bool) error {
-	if !docIDPattern.MatchString(d.ID) || d.Type == "" {
-		return errors.New("invalid id or type")
+// Errors [Write] returns for a nonce or purpose the format cannot carry.
+var (
+	ErrInvalidNonce   = errors.New("a nonce is 1 to 256 visible ASCII characters (no spaces)")
+	ErrInvalidPurpose = errors.New("a purpose is at most 512 characters of printable text (no control, bidi or format characters)")
+)
+
+var errTooManyFiles = fmt.Errorf("more than %d files", maxEntries-3)
+
+// wholeUTCSecond: the only times the grammar admits, as encoding/json decodes them.
+func wholeUTCSecond(t time.Time) bool {
+	return !t.IsZero() && t.Location() == time.UTC && t.Nanosecond() == 0 && t.Year() <= 9999
+}
+
+// checkAudience: each entry is a recipient in its canonical spelling, none twice, all of one
+// kind (classic or post-quantum), as ParseRecipients makes them.
+func checkAudience(audience []string) error {
+	if len(audience) == 0 || len(audience) > maxAudience {
+		return errors.New("audience must hold 1 to 64 recipients")
+	}
+	if rs, err := ParseRecipients(audience); err != nil || !slices.Equal(rs.audience, audience) {
+		return errors.New("audience holds an invalid, non-canonical, duplicate or mixed recipient")
+	}
+	return nil
+}
+
+func (d *Document) validate() error {
+	if !docIDPattern.MatchString(d.ID) || windowsDevices.MatchString(d.ID) {
+		return errors.New("invalid id")
+	}
+	t, err := schema.LookupType(d.Type)
+	if err != nil {
+		return errors.New("unknown document type")
+	}
+	if d.Label != "" && (!termsafe.Clean(d.Label) || utf8.RuneCountInString(d.Label) > maxLabelRunes) {
+		return errors.New("invalid label")
 	}
 	if d.Fields == nil {
 		return errors.New("missing fields")
 	}
+	// Every value as the wallet stores it: valid for its field, and in its canonical form.
+	for _, name := range slices.Sorted(maps.Keys(d.Fields)) {
+		if norm, err := t.NormalizeField(name, d.Fields[name]); err != nil || norm != d.Fields[name] {
+			return errors.New("a field is unknown to the type or its value is invalid")
+		}
+	}
 	for j, f := range d.Files {
-		if !rolePattern.MatchString(f.Role) || mediaTypeExt[f.MediaType] == "" {
-			return fmt.Errorf("file %d: invalid role or media_type", j+1)
+		ref, err := schema.ParseRole(f.Role)
+		if err != nil || ref.String() != f.Role || t.CheckRole(ref) != nil {
+			return fmt.Errorf("file %d: invalid role for %s", j+1, d.Type)
+		}
+		if mediaTypeExt[f.MediaType] == "" {
+			return fmt.Errorf("file %d: invalid media_type", j+1)
 		}
 		if f.Size < 0 || !sha256Pattern.MatchString(f.SHA256) {
 			return fmt.Errorf("file %d: invalid size or sha256", j+1)
 		}
-		if !strings.HasPrefix(f.Path, filesPrefix) || !safeEntryName(f.Path) || paths[strings.ToLower(f.Path)] {
-			return fmt.Errorf("file %d: unsafe or duplicate path", j+1)
+		if f.Path != filePath(d.ID, f.Role, f.MediaType) {
+			return fmt.Errorf("file %d: path is not %s", j+1, "files/<id>/<role>.<ext>")
 		}
-		// Case-folded, so that no two files collide on a case-insensitive file system.
-		paths[strings.ToLower(f.Path)] = true
 	}
 	return nil
 }
 
-// safeEntryName reports whether name is a relative path of plain components that extracts to
-// exactly one place on any file system: no "..", no absolute path, no backslashes or odd bytes.
+// files lists the manifest's files in manifest order: the order of their tar entries.
+func (m *Manifest) files() []File {
+	var out []File
+	for _, d := range m.Documents {
+		out = append(out, d.Files...)
+	}
+	return out
+}
+
+// file finds a listed file by path.
+func (m *Manifest) file(path string) (File, bool) {
+	for _, d := range m.Documents {
+		for _, f := range d.Files {
+			if f.Path == path {
+				return f, true
+			}
+		}
+	}
+	return File{}, false
+}
+
+// safeEntryName reports whether name is one of the fixed entries or a relative path of plain
+// lower-case components that extracts to exactly one place on any file system: no "..", no
+// absolute path, no backslash, no trailing dot, no Windows device name, at most 255 bytes.
 func safeEntryName(name string) bool {
+	if isFixed(name) {
+		return true
+	}
 	if name == "" || len(name) > 255 {
 		return false
 	}
 	for c := range strings.SplitSeq(name, "/") {
-		if !pathComponent.MatchString(c) || c == "." || c == ".." {
+		if !pathComponent.MatchString(c) || strings.HasSuffix(c, ".") || windowsDevices.MatchString(c) {
 			return false
 		}
 	}

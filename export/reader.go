@@ -10,12 +10,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 
 	"filippo.io/age"
 	"filippo.io/age/armor"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/fsutil"
 )
 
 // OpenOptions say how [Open] checks a bundle and where it puts it.
@@ -31,7 +34,8 @@ type OpenOptions struct {
 	// Now is the time expiry is checked against; zero means time.Now().
 	Now time.Time
 	// OutDir, when not "", receives the bundle as OutDir/<bundle_id>/ once every check passed.
-	// It is created (0700) if missing, and removed again if Open fails and created it.
+	// It must exist: Open neither creates nor removes it, so that the caller that made it (for
+	// several bundles at once) is the one that decides when it goes.
 	OutDir string
 	// MaxFileSize caps each file; 0 means 1 GiB.
 	MaxFileSize int64
@@ -59,20 +63,28 @@ const (
 )
 
 // Open decrypts and checks a bundle (binary or armored age) and, with OutDir, moves its files
-// into OutDir/<bundle_id>/ once every check has passed. File contents are streamed to a
+// into OutDir/<bundle_id>/ once every check has passed. The signature, the holder, the
+// audience, the times and the nonce are checked on the three entries that open the tar,
+// before a byte of any attachment is read; attachments are then streamed to a locked
 // temporary folder inside OutDir (or hashed and discarded when only verifying), so memory does
 // not grow with file size. A bundle that fails a check gives a [*RejectedError]; nothing is
 // left in OutDir on any failure. docs/bundle-format.md lists the checks in order.
 func Open(r io.Reader, opts OpenOptions) (*Result, error) {
-	plain, recipient, err := decrypt(r, opts.Identities)
+	if opts.OutDir != "" {
+		// First, whatever happens to this bundle: what a killed open left is removed.
+		if err := removeStaleStages(opts.OutDir); err != nil {
+			return nil, err
+		}
+	}
+	plain, dec, err := decrypt(r, opts.Identities)
 	if err != nil {
 		return nil, err
 	}
-	return openPlain(plain, recipient, opts)
+	return openPlain(plain, dec, opts)
 }
 
-// openPlain checks a decrypted bundle; recipient is that of the identity that decrypted it.
-func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result, err error) {
+// openPlain checks a decrypted bundle.
+func openPlain(plain io.Reader, dec decrypted, opts OpenOptions) (res *Result, err error) {
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = defaultMaxFileSize
 	}
@@ -82,21 +94,27 @@ func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
-	stage, cleanup, err := newStage(opts.OutDir)
+	p := &plainReader{r: plain, max: opts.MaxTotalSize}
+	u := &ustarReader{r: p}
+	h, err := readHead(u, p)
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			cleanup()
-		}
-	}()
-	c, err := readEntries(&plainReader{r: plain, max: opts.MaxTotalSize}, stage, opts.MaxFileSize)
+	m, holder, err := verifyHead(h, dec, opts)
 	if err != nil {
 		return nil, err
 	}
-	m, holder, err := verify(c, recipient, opts)
+	// Only a bundle signed by its holder (and by the pinned one, if pinned) for this partner
+	// gets a staging folder.
+	stage, release, err := newStage(opts.OutDir)
 	if err != nil {
+		return nil, err
+	}
+	defer func() { release(err != nil) }()
+	if err := writeHead(stage, h); err != nil {
+		return nil, err
+	}
+	if err := readFiles(u, p, m, stage, opts.MaxFileSize); err != nil {
 		return nil, err
 	}
 	res = &Result{Manifest: m, Holder: m.Holder, Fingerprint: crypto.Fingerprint(holder), HolderPinned: opts.Holder != nil}
@@ -110,13 +128,25 @@ func openPlain(plain io.Reader, recipient string, opts OpenOptions) (res *Result
 }
 
 // recordingIdentity notes whether its identity unwrapped the file key, which tells Open whose
-// recipient the audience must list.
+// recipient the audience must list, and the header's stanza types.
 type recordingIdentity struct {
 	age.Identity
-	used *bool
+	used    *bool
+	stanzas *[]string
 }
 
 func (r recordingIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
+	if *r.stanzas == nil {
+		types := make([]string, len(stanzas))
+		for i, s := range stanzas {
+			types[i] = s.Type
+			// SSH stanzas name their key by a tag: the first argument.
+			if strings.HasPrefix(s.Type, "ssh-") && len(s.Args) > 0 {
+				types[i] += " " + s.Args[0]
+			}
+		}
+		*r.stanzas = types
+	}
 	key, err := r.Identity.Unwrap(stanzas)
 	if err == nil {
 		*r.used = true
@@ -124,11 +154,11 @@ func (r recordingIdentity) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 	return key, err
 }
 
-// decrypt opens the age layer, armored or not, and returns the plaintext and the recipient of
-// the identity that opened it.
-func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, string, error) {
+// decrypt opens the age layer, armored or not, and returns the plaintext, the recipient of
+// the identity that opened it, and the header's stanza types.
+func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, decrypted, error) {
 	if len(ids) == 0 {
-		return nil, "", errors.New("failed to open bundle: no identities")
+		return nil, decrypted{}, errors.New("failed to open bundle: no identities")
 	}
 	br := bufio.NewReader(r)
 	var src io.Reader = br
@@ -138,52 +168,25 @@ func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, string, erro
 		src = armor.NewReader(br)
 	}
 	used := make([]bool, len(ids))
+	var stanzas []string
 	wrapped := make([]age.Identity, len(ids))
 	for i, id := range ids {
-		wrapped[i] = recordingIdentity{Identity: id.Identity, used: &used[i]}
+		wrapped[i] = recordingIdentity{Identity: id.Identity, used: &used[i], stanzas: &stanzas}
 	}
 	plain, err := age.Decrypt(src, wrapped...)
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		if errors.As(err, &noMatch) {
-			return nil, "", reject(ReasonDecrypt, "no identity matches the bundle's recipients")
+			return nil, decrypted{}, reject(ReasonDecrypt, "no identity matches the bundle's recipients")
 		}
-		return nil, "", reject(ReasonDecrypt, "not a valid age file")
+		return nil, decrypted{}, reject(ReasonDecrypt, "not a valid age file")
 	}
 	for i := range ids {
 		if used[i] {
-			return plain, ids[i].Recipient, nil
+			return plain, decrypted{recipient: ids[i].Recipient, stanzas: stanzas}, nil
 		}
 	}
-	return nil, "", reject(ReasonDecrypt, "no identity matches the bundle's recipients")
-}
-
-// newStage creates the temporary folder inside outDir (and outDir itself if missing). cleanup
-// removes what newStage created.
-func newStage(outDir string) (string, func(), error) {
-	if outDir == "" {
-		return "", func() {}, nil
-	}
-	createdOut := false
-	if _, err := os.Lstat(outDir); errors.Is(err, fs.ErrNotExist) {
-		if err := os.Mkdir(outDir, 0o700); err != nil {
-			return "", nil, fmt.Errorf("failed to create output folder: %w", err)
-		}
-		createdOut = true
-	}
-	stage, err := os.MkdirTemp(outDir, ".paspor-open-")
-	if err != nil {
-		if createdOut {
-			os.Remove(outDir)
-		}
-		return "", nil, fmt.Errorf("failed to create temporary folder: %w", err)
-	}
-	return stage, func() {
-		os.RemoveAll(stage)
-		if createdOut {
-			os.Remove(outDir)
-		}
-	}, nil
+	return nil, decrypted{}, reject(ReasonDecrypt, "no identity matches the bundle's recipients")
 }
 
 // commitStage moves the checked bundle into place; an existing folder is never replaced,
@@ -193,7 +196,12 @@ func commitStage(stage, dir string) error {
 		return fmt.Errorf("failed to move bundle into place: %s: %w", dir, fs.ErrExist)
 	}
 	if err := os.Rename(stage, dir); err != nil {
+		if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) {
+			// Another open of the same bundle won the race between the check and the rename.
+			return fmt.Errorf("failed to move bundle into place: %s: %w", dir, fs.ErrExist)
+		}
 		return fmt.Errorf("failed to move bundle into place: %w", err)
 	}
-	return nil
+	// The rename is what makes the bundle appear: make it survive a crash.
+	return fsutil.SyncDir(filepath.Dir(dir))
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/paspor/paspor/crypto"
@@ -27,23 +28,34 @@ func requireStockTools(t *testing.T) {
 	testenv.RequireProgram(t, "sh", "apt-get install dash")
 }
 
-// stockCheck runs the four documented partner commands in dir, where partner.key, holder.pub
-// and bundle.age are, with ageBin as age.
-func stockCheck(t *testing.T, dir, ageBin string) {
-	t.Helper()
-	script := `set -e
-"$AGE" -d -i partner.key bundle.age | tar -x -C out
+// stockPipeline is the stock-tool check of docs/bundle-format.md and README.md, verbatim
+// (TestStockPipelineDocumented keeps them equal), with $AGE for the age binary.
+const stockPipeline = `set -e
+age -d -i partner.key -o bundle.tar bundle.age
+tar -tvf bundle.tar --numeric-owner --quoting-style=escape > listing.txt
+awk '$1 != "-rw-------" || $2 != "0/0" || NF != 6 ||
+  $6 !~ /^(manifest\.json|SHA256SUMS|SHA256SUMS\.sig|files\/[0-9a-z_-]+\/[0-9a-z_-]+\.(jpg|png|pdf))$/ { bad = 1 }
+  END { exit bad }' listing.txt
+mkdir -m 700 out
+tar -xf bundle.tar -C out --no-same-owner --no-same-permissions --no-xattrs --no-acls --no-selinux --keep-old-files
 echo "holder namespaces=\"paspor-bundle\" $(cat holder.pub)" > allowed_signers
 ssh-keygen -Y verify -f allowed_signers -I holder -n paspor-bundle -s out/SHA256SUMS.sig < out/SHA256SUMS
 (cd out && sha256sum --strict -c SHA256SUMS)
 `
-	if err := os.Mkdir(filepath.Join(dir, "out"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("sh", "-c", script)
+
+// runPipeline runs script in dir with ageBin as age; it returns the combined output and error.
+func runPipeline(dir, ageBin, script string) ([]byte, error) {
+	cmd := exec.Command("sh", "-c", strings.ReplaceAll(script, "age -d", `"$AGE" -d`))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "AGE="+ageBin)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	return cmd.CombinedOutput()
+}
+
+// stockCheck runs the documented partner pipeline in dir, where partner.key, holder.pub and
+// bundle.age are, with ageBin as age.
+func stockCheck(t *testing.T, dir, ageBin string) {
+	t.Helper()
+	if out, err := runPipeline(dir, ageBin, stockPipeline); err != nil {
 		t.Fatalf("stock tools rejected the bundle: %v\n%s", err, out)
 	}
 }
@@ -126,19 +138,38 @@ func TestForwardingRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "opened")
+	out := t.TempDir()
 	_, err = Open(bytes.NewReader(fwd), OpenOptions{Identities: b.ids, Now: testNow, OutDir: out})
 	var rej *RejectedError
 	if !errors.As(err, &rej) || rej.Reason != ReasonAudience {
 		t.Fatalf("Open of a forwarded bundle = %v, want reason audience", err)
 	}
-	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("output folder exists after rejection: %v", err)
+	if entries, err := os.ReadDir(out); err != nil || len(entries) != 0 {
+		t.Fatalf("output folder holds %d entries after rejection (%v)", len(entries), err)
 	}
 	// The same plaintext, encrypted back to A, still opens: only the audience differs.
 	run("-r", a.recipient, "-o", "back.age", "plain.tar")
 	back, _ := os.ReadFile(filepath.Join(dir, "back.age"))
 	if _, err := Open(bytes.NewReader(back), OpenOptions{Identities: a.ids, Now: testNow}); err != nil {
 		t.Fatalf("re-encrypted to A: %v", err)
+	}
+}
+
+// TestStockPipelineDocumented: docs/bundle-format.md and README.md show the stock pipeline
+// exactly as the tests run it (indented by four spaces), so the documented commands are the
+// tested ones.
+func TestStockPipelineDocumented(t *testing.T) {
+	var block strings.Builder
+	for line := range strings.SplitSeq(strings.TrimSuffix(stockPipeline, "\n"), "\n") {
+		block.WriteString("    " + line + "\n")
+	}
+	for _, doc := range []string{"../docs/bundle-format.md", "../README.md"} {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), block.String()) {
+			t.Errorf("%s does not show the tested stock pipeline:\n%s", doc, block.String())
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"archive/tar"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,21 +9,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/paspor/paspor/wallet/schema"
 )
 
-// entry is what the reader keeps of one tar entry: its size and hash, never its content
-// (except the three small fixed entries, kept in contents).
-type entry struct {
-	size   int64
-	sha256 string
-}
-
-// contents is everything read from a bundle's tar.
-type contents struct {
+// head is what the reader keeps of the three fixed entries that open every bundle.
+type head struct {
 	manifest, sums, sig []byte
-	have                map[string]bool // which of the three fixed entries were present
-	files               map[string]entry
+	mtimes              [3]int64
 }
 
 // plainReader caps the decrypted stream and remembers whether a read failed inside age, so that
@@ -62,16 +54,22 @@ func (p *plainReader) record(err error) error {
 	return err
 }
 
-// classify turns an error met while reading the tar into a rejection.
-func (p *plainReader) classify(err error) error {
+// classify turns an error met while reading the tar into a rejection; index is the 1-based
+// entry being read.
+func (p *plainReader) classify(err error, index int) error {
 	var de *diskError
+	var rej *RejectedError
 	switch {
+	case errors.As(err, &rej):
+		return rej
 	case errors.Is(err, errTooLarge):
 		return reject(ReasonTooLarge, "the bundle is larger than the cap")
 	case errors.As(err, &de):
 		return de.err
 	case p.ageError != nil:
 		return reject(ReasonDecrypt, "the encrypted stream is damaged or truncated")
+	case errors.Is(err, errUnsafeHeader):
+		return reject(ReasonUnsafeEntry, "entry %d is not a plain ustar file of mode 0600 owned by 0", index)
 	}
 	return reject(ReasonNotABundle, "malformed tar")
 }
@@ -92,88 +90,133 @@ func (w diskWriter) Write(b []byte) (int, error) {
 	return n, nil
 }
 
-// readEntries reads every tar entry, refusing unsafe ones, and stages each under stage (when
-// not "") while hashing it. Memory holds only the fixed entries, each under its own cap.
-func readEntries(p *plainReader, stage string, maxFile int64) (*contents, error) {
-	c := &contents{have: map[string]bool{}, files: map[string]entry{}}
-	names := newNameSet()
-	tr := tar.NewReader(p)
-	for count := 0; ; count++ {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if errors.Is(err, tar.ErrInsecurePath) {
-			// Only with GODEBUG=tarinsecurepath=0; checkHeader refuses these names anyway.
-			return nil, reject(ReasonUnsafeEntry, "entry %d has an unsafe name", count+1)
-		}
-		if err != nil {
-			return nil, p.classify(err)
-		}
-		if count >= maxEntries {
-			return nil, reject(ReasonTooLarge, "more than %d entries", maxEntries)
-		}
-		if err := checkHeader(hdr, names, count); err != nil {
-			return nil, err
-		}
-		if err := readEntry(tr, hdr, c, p, stage, maxFile); err != nil {
-			return nil, err
-		}
-	}
-	// Read to the end: age authenticates the end of the stream only when it is reached.
-	if _, err := io.Copy(io.Discard, p); err != nil {
-		return nil, p.classify(err)
-	}
-	return c, nil
+// fixedOrder is the order of the entries that open every bundle, each with its in-memory cap.
+var fixedOrder = []struct {
+	name   string
+	cap    int64
+	reason string // the rejection when the entry is missing or out of place
+}{
+	{manifestName, maxManifestSize, ReasonNotABundle},
+	{sumsName, maxSumsSize, ReasonSignature},
+	{sigName, maxSigSize, ReasonSignature},
 }
 
-func checkHeader(hdr *tar.Header, names *nameSet, index int) error {
-	if hdr.Typeflag != tar.TypeReg {
-		return reject(ReasonUnsafeEntry, "entry %d is not a regular file", index+1)
-	}
-	if isSparse(hdr) {
-		// archive/tar expands pax sparse files to their declared size: a few bytes of tar
-		// would write up to the per-file cap each, past the total cap, which counts the stream.
-		return reject(ReasonUnsafeEntry, "entry %d is a sparse file", index+1)
-	}
-	if !safeEntryName(hdr.Name) {
-		return reject(ReasonUnsafeEntry, "entry %d has an unsafe name", index+1)
-	}
-	if !names.add(hdr.Name) {
-		return reject(ReasonUnsafeEntry, "entry %d duplicates or overlaps another entry", index+1)
-	}
-	return nil
-}
-
-// isSparse reports a GNU sparse file in pax form (formats 0.0 to 1.0), which archive/tar
-// returns as a regular file.
-func isSparse(hdr *tar.Header) bool {
-	for k := range hdr.PAXRecords {
-		if strings.HasPrefix(k, "GNU.sparse.") {
+func isFixed(name string) bool {
+	for _, f := range fixedOrder {
+		if f.name == name {
 			return true
 		}
 	}
 	return false
 }
 
-// fixedCaps are the in-memory caps of the fixed entries.
-var fixedCaps = map[string]int64{manifestName: maxManifestSize, sumsName: maxSumsSize, sigName: maxSigSize}
+// readHead reads manifest.json, SHA256SUMS and SHA256SUMS.sig, which must be the first three
+// entries in that order, each under its cap: everything needed to verify the bundle before a
+// byte of any attachment is read.
+func readHead(u *ustarReader, p *plainReader) (*head, error) {
+	h := &head{}
+	for i, f := range fixedOrder {
+		name, size, mtime, err := u.next()
+		if err == io.EOF {
+			return nil, reject(f.reason, "%s is missing", f.name)
+		}
+		if err != nil {
+			return nil, p.classify(err, i+1)
+		}
+		if name != f.name {
+			return nil, reject(f.reason, "entry %d is not %s", i+1, f.name)
+		}
+		if size > f.cap {
+			return nil, reject(ReasonTooLarge, "%s is larger than the cap", f.name)
+		}
+		data := make([]byte, size)
+		if _, err := io.ReadFull(u, data); err != nil {
+			return nil, p.classify(eofIsStructure(err), i+1)
+		}
+		h.mtimes[i] = mtime
+		switch i {
+		case 0:
+			h.manifest = data
+		case 1:
+			h.sums = data
+		case 2:
+			h.sig = data
+		}
+	}
+	return h, nil
+}
 
-func readEntry(tr *tar.Reader, hdr *tar.Header, c *contents, p *plainReader, stage string, maxFile int64) error {
-	limit, fixed := fixedCaps[hdr.Name]
-	if !fixed {
-		limit = maxFile
+// readFiles reads the attachments, which must follow the head in manifest order, exactly the
+// ones listed, each staged under stage (when not "") while it is hashed and its media type
+// sniffed. Then the archive must end.
+func readFiles(u *ustarReader, p *plainReader, m *Manifest, stage string, maxFile int64) error {
+	listed := m.files()
+	seen := map[string]bool{}
+	index := len(fixedOrder)
+	for _, want := range listed {
+		index++
+		name, size, mtime, err := u.next()
+		if err == io.EOF {
+			return reject(ReasonMissingFile, "%s is missing", want.Path)
+		}
+		if err != nil {
+			return p.classify(err, index)
+		}
+		if name != want.Path {
+			if _, ok := m.file(name); ok && !seen[name] {
+				return reject(ReasonMissingFile, "%s is missing at its place", want.Path)
+			}
+			return extraOrUnsafe(m, name, index)
+		}
+		seen[name] = true
+		if err := checkEntry(mtime, m, index); err != nil {
+			return err
+		}
+		if size > maxFile {
+			return reject(ReasonTooLarge, "%s is larger than the cap", want.Path)
+		}
+		if size != want.Size {
+			return reject(ReasonHash, "%s does not match its size or sha256", want.Path)
+		}
+		if err := readFile(u, p, want, stage, index); err != nil {
+			return err
+		}
 	}
-	if hdr.Size > limit {
-		return reject(ReasonTooLarge, "%s is larger than the cap", displayName(hdr.Name))
+	index++
+	name, _, _, err := u.next()
+	if err == nil {
+		return extraOrUnsafe(m, name, index)
 	}
-	var buf *bytes.Buffer
-	var dst []io.Writer
-	if fixed {
-		buf = &bytes.Buffer{}
-		dst = append(dst, buf)
+	if err != io.EOF {
+		return p.classify(err, index)
 	}
-	f, err := createStaged(stage, hdr.Name)
+	return nil
+}
+
+// extraOrUnsafe is the rejection for an entry that is not the next listed file: a second
+// copy of a listed or fixed entry, an unsafe name, or a file the manifest does not list.
+func extraOrUnsafe(m *Manifest, name string, index int) error {
+	if _, listed := m.file(name); listed || isFixed(name) {
+		return reject(ReasonUnsafeEntry, "entry %d duplicates another entry", index)
+	}
+	if !safeEntryName(name) {
+		return reject(ReasonUnsafeEntry, "entry %d has an unsafe name", index)
+	}
+	return reject(ReasonExtraFile, "%s is not listed in the manifest", name)
+}
+
+// checkEntry: every entry carries the bundle's created_at as its mtime.
+func checkEntry(mtime int64, m *Manifest, index int) error {
+	if mtime != m.CreatedAt.Unix() {
+		return reject(ReasonUnsafeEntry, "entry %d has another time than created_at", index)
+	}
+	return nil
+}
+
+func readFile(u *ustarReader, p *plainReader, want File, stage string, index int) error {
+	sniff := &headBuffer{max: schema.SniffLen}
+	dst := []io.Writer{sniff}
+	f, err := createStaged(stage, want.Path)
 	if err != nil {
 		return err
 	}
@@ -182,28 +225,38 @@ func readEntry(tr *tar.Reader, hdr *tar.Header, c *contents, p *plainReader, sta
 		dst = append(dst, diskWriter{f})
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(append(dst, h)...), tr)
+	n, err := io.Copy(io.MultiWriter(append(dst, h)...), u)
+	if err == nil && n != want.Size {
+		err = errTarStructure
+	}
 	if err != nil {
-		return p.classify(err)
+		return p.classify(err, index)
 	}
 	if f != nil {
 		if err := f.Close(); err != nil {
 			return fmt.Errorf("failed to write bundle file: %w", err)
 		}
 	}
-	if fixed {
-		c.have[hdr.Name] = true
-		switch hdr.Name {
-		case manifestName:
-			c.manifest = buf.Bytes()
-		case sumsName:
-			c.sums = buf.Bytes()
-		case sigName:
-			c.sig = buf.Bytes()
-		}
+	if hex.EncodeToString(h.Sum(nil)) != want.SHA256 {
+		return reject(ReasonHash, "%s does not match its size or sha256", want.Path)
 	}
-	c.files[hdr.Name] = entry{size: n, sha256: hex.EncodeToString(h.Sum(nil))}
+	if mt, err := schema.SniffMediaType(sniff.b.Bytes()); err != nil || mt != want.MediaType {
+		return reject(ReasonMediaType, "%s is not %s", want.Path, want.MediaType)
+	}
 	return nil
+}
+
+// headBuffer keeps the first max bytes written to it.
+type headBuffer struct {
+	b   bytes.Buffer
+	max int
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	if rest := h.max - h.b.Len(); rest > 0 {
+		h.b.Write(p[:min(rest, len(p))])
+	}
+	return len(p), nil
 }
 
 // createStaged creates stage/name exclusively (0600, folders 0700); nil when only verifying.
@@ -222,35 +275,20 @@ func createStaged(stage, name string) (*os.File, error) {
 	return f, nil
 }
 
-// displayName shortens a (safe) entry name for an error detail.
-func displayName(name string) string {
-	if len(name) > 80 {
-		return name[:77] + "..."
-	}
-	return name
-}
-
-// nameSet tracks entry names case-insensitively, with every folder they imply, so that no two
-// entries can land on the same file or a file and a folder of the same name, on any file system.
-type nameSet struct{ files, dirs map[string]bool }
-
-func newNameSet() *nameSet { return &nameSet{files: map[string]bool{}, dirs: map[string]bool{}} }
-
-func (s *nameSet) add(name string) bool {
-	lower := strings.ToLower(name)
-	if s.files[lower] || s.dirs[lower] {
-		return false
-	}
-	for i := range len(lower) {
-		if lower[i] == '/' && s.files[lower[:i]] {
-			return false
+// writeHead writes the three fixed entries to stage.
+func writeHead(stage string, h *head) error {
+	for i, data := range [][]byte{h.manifest, h.sums, h.sig} {
+		f, err := createStaged(stage, fixedOrder[i].name)
+		if err != nil || f == nil {
+			return err
+		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("failed to write bundle file: %w", err)
 		}
 	}
-	for i := range len(lower) {
-		if lower[i] == '/' {
-			s.dirs[lower[:i]] = true
-		}
-	}
-	s.files[lower] = true
-	return true
+	return nil
 }

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"archive/tar"
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -17,13 +16,13 @@ import (
 	"filippo.io/age/armor"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // WriteOptions say to whom and how [Write] writes a bundle.
 type WriteOptions struct {
-	// Recipients are partner recipient strings (see [crypto.ParseRecipient]); classic and
-	// post-quantum recipients can't be mixed.
-	Recipients []string
+	// Recipients are the partners the bundle is encrypted to, from [ParseRecipients].
+	Recipients *Recipients
 	// Armor writes the age file ASCII-armored.
 	Armor bool
 	// Nonce is the partner's request nonce, copied into the signed manifest.
@@ -41,9 +40,6 @@ type WriteOptions struct {
 // FileOpener opens the content of docs[d].Files[f] for [Write].
 type FileOpener func(d, f int) (io.ReadCloser, error)
 
-// fileMode is the mode of every tar entry: documents are private to whoever extracts them.
-const fileMode = 0o600
-
 // Write streams a bundle of docs to w, encrypted to opts.Recipients and signed with
 // opts.Signer. Attachments are read through open one at a time and never held in memory;
 // each must have exactly the Size and SHA256 its File declares, or Write fails. Write fills in
@@ -53,11 +49,10 @@ const fileMode = 0o600
 //
 // Write includes exactly what it is given: selecting fields and files is the caller's job.
 func Write(w io.Writer, docs []Document, open FileOpener, opts WriteOptions) (*Manifest, error) {
-	recipients, audience, err := parseRecipients(opts.Recipients)
-	if err != nil {
-		return nil, err
+	if opts.Recipients == nil || len(opts.Recipients.recipients) == 0 {
+		return nil, fmt.Errorf("failed to write bundle: %w", ErrNoRecipients)
 	}
-	m, err := newManifest(docs, audience, opts)
+	m, err := newManifest(docs, opts.Recipients.Audience(), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +68,7 @@ func Write(w io.Writer, docs []Document, open FileOpener, opts WriteOptions) (*M
 		armorW = armor.NewWriter(w)
 		out = armorW
 	}
-	ageW, err := age.Encrypt(out, recipients...)
+	ageW, err := age.Encrypt(out, opts.Recipients.recipients...)
 	if err != nil {
 		return nil, fmt.Errorf("failed to encrypt bundle: %w", err)
 	}
@@ -91,35 +86,9 @@ func Write(w io.Writer, docs []Document, open FileOpener, opts WriteOptions) (*M
 	return m, nil
 }
 
-// parseRecipients returns the age recipients and their canonical strings, without duplicates.
-func parseRecipients(list []string) ([]age.Recipient, []string, error) {
-	if len(list) == 0 {
-		return nil, nil, errors.New("failed to write bundle: no recipients")
-	}
-	var recipients []age.Recipient
-	var audience []string
-	var kinds []crypto.RecipientKind
-	seen := map[string]bool{}
-	for i, s := range list {
-		r, kind, canonical, err := crypto.ParseRecipient(s)
-		if err != nil {
-			return nil, nil, fmt.Errorf("failed to parse recipient %d: %w", i+1, err)
-		}
-		if seen[canonical] {
-			continue
-		}
-		seen[canonical] = true
-		recipients, audience, kinds = append(recipients, r), append(audience, canonical), append(kinds, kind)
-	}
-	if err := crypto.CheckRecipientMix(kinds); err != nil {
-		return nil, nil, fmt.Errorf("failed to write bundle: %w", err)
-	}
-	return recipients, audience, nil
-}
-
 func newManifest(docs []Document, audience []string, opts WriteOptions) (*Manifest, error) {
-	if opts.TTL <= 0 {
-		return nil, errors.New("failed to write bundle: expiry must be in the future")
+	if opts.TTL <= 0 || opts.TTL > MaxTTL {
+		return nil, errors.New("failed to write bundle: the validity must be positive and at most 5 years")
 	}
 	if len(opts.Signer) != ed25519.PrivateKeySize {
 		return nil, errors.New("failed to write bundle: no signing key")
@@ -169,47 +138,46 @@ func cloneFields(f map[string]string) map[string]string {
 	return out
 }
 
-// writeTar writes the entries in the order the format fixes: manifest.json, files, SHA256SUMS,
-// SHA256SUMS.sig.
+// writeTar writes the entries in the order the format fixes: manifest.json, SHA256SUMS and
+// SHA256SUMS.sig first, so that a reader verifies the signature before it reads any
+// attachment, then the files in manifest order. SHA256SUMS lists the declared hashes, which
+// writeAttachment checks as it streams each file.
 func writeTar(dst io.Writer, m *Manifest, manifestJSON []byte, open FileOpener, signer ed25519.PrivateKey) error {
-	tw := tar.NewWriter(dst)
-	sums := map[string]string{}
-	if err := writeEntry(tw, manifestName, manifestJSON, m.CreatedAt); err != nil {
-		return err
-	}
-	sum := sha256.Sum256(manifestJSON)
-	sums[manifestName] = hex.EncodeToString(sum[:])
-	for d, doc := range m.Documents {
-		for f, file := range doc.Files {
-			if err := writeAttachment(tw, file, m.CreatedAt, func() (io.ReadCloser, error) { return open(d, f) }); err != nil {
-				return err
-			}
-			sums[file.Path] = file.SHA256
-		}
+	tw := &ustarWriter{w: dst}
+	mtime := m.CreatedAt.Unix()
+	digest := sha256.Sum256(manifestJSON)
+	sums := map[string]string{manifestName: hex.EncodeToString(digest[:])}
+	for _, f := range m.files() {
+		sums[f.Path] = f.SHA256
 	}
 	sumsText := formatSums(sums)
 	sig, err := crypto.SignSSHSIG(signer, Namespace, bytes.NewReader(sumsText))
 	if err != nil {
 		return fmt.Errorf("failed to sign bundle: %w", err)
 	}
-	if err := writeEntry(tw, sumsName, sumsText, m.CreatedAt); err != nil {
-		return err
+	for _, e := range []struct {
+		name string
+		data []byte
+	}{{manifestName, manifestJSON}, {sumsName, sumsText}, {sigName, sig}} {
+		if err := writeEntry(tw, e.name, e.data, mtime); err != nil {
+			return err
+		}
 	}
-	if err := writeEntry(tw, sigName, sig, m.CreatedAt); err != nil {
-		return err
+	for d, doc := range m.Documents {
+		for f, file := range doc.Files {
+			if err := writeAttachment(tw, file, mtime, func() (io.ReadCloser, error) { return open(d, f) }); err != nil {
+				return err
+			}
+		}
 	}
-	if err := tw.Close(); err != nil {
+	if err := tw.close(); err != nil {
 		return fmt.Errorf("failed to write bundle: %w", err)
 	}
 	return nil
 }
 
-func tarHeader(name string, size int64, mtime time.Time) *tar.Header {
-	return &tar.Header{Typeflag: tar.TypeReg, Name: name, Size: size, Mode: fileMode, ModTime: mtime}
-}
-
-func writeEntry(tw *tar.Writer, name string, data []byte, mtime time.Time) error {
-	if err := tw.WriteHeader(tarHeader(name, int64(len(data)), mtime)); err != nil {
+func writeEntry(tw *ustarWriter, name string, data []byte, mtime int64) error {
+	if err := tw.writeHeader(name, int64(len(data)), mtime); err != nil {
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
 	if _, err := tw.Write(data); err != nil {
@@ -218,19 +186,21 @@ func writeEntry(tw *tar.Writer, name string, data []byte, mtime time.Time) error
 	return nil
 }
 
-// writeAttachment streams one file into the tar, checking the declared size and hash as it
-// goes; a mismatch fails the whole bundle rather than shipping content the manifest misstates.
-func writeAttachment(tw *tar.Writer, file File, mtime time.Time, open func() (io.ReadCloser, error)) error {
+// writeAttachment streams one file into the tar, checking the declared size, hash and media
+// type as it goes; a mismatch fails the whole bundle rather than shipping content the
+// manifest misstates.
+func writeAttachment(tw *ustarWriter, file File, mtime int64, open func() (io.ReadCloser, error)) error {
 	rc, err := open()
 	if err != nil {
 		return fmt.Errorf("failed to open %s: %w", file.Path, err)
 	}
 	defer rc.Close()
-	if err := tw.WriteHeader(tarHeader(file.Path, file.Size, mtime)); err != nil {
+	if err := tw.writeHeader(file.Path, file.Size, mtime); err != nil {
 		return fmt.Errorf("failed to write %s: %w", file.Path, err)
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tw, h), io.LimitReader(rc, file.Size))
+	sniff := &headBuffer{max: schema.SniffLen}
+	n, err := io.Copy(io.MultiWriter(tw, h, sniff), io.LimitReader(rc, file.Size))
 	if err != nil {
 		return fmt.Errorf("failed to copy %s: %w", file.Path, err)
 	}
@@ -240,6 +210,9 @@ func writeAttachment(tw *tar.Writer, file File, mtime time.Time, open func() (io
 	}
 	if hex.EncodeToString(h.Sum(nil)) != file.SHA256 {
 		return fmt.Errorf("failed to copy %s: content does not match its sha256", file.Path)
+	}
+	if mt, err := schema.SniffMediaType(sniff.b.Bytes()); err != nil || mt != file.MediaType {
+		return fmt.Errorf("failed to copy %s: content is not %s", file.Path, file.MediaType)
 	}
 	return nil
 }

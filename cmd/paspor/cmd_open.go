@@ -17,40 +17,56 @@ import (
 
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/internal/termsafe"
 )
 
 type openOptions struct {
 	identities   []string
 	holder       string
+	holderName   string
+	knownHolders string
+	remember     bool
 	nonce        string
 	allowExpired bool
 	output       string
 	jobs         int
+	changed      func(name string) bool
 }
 
 func (o *openOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVarP(&o.identities, "identity", "i", nil, "partner identity file: age or OpenSSH private key (repeatable)")
 	f.StringVar(&o.holder, "holder", "", "pin the holder: an ssh-ed25519 key line, or a file holding one")
+	f.StringVar(&o.holderName, "holder-name", "", "pin the holder to NAME's key in the known-holders file")
+	f.StringVar(&o.knownHolders, "known-holders", "", "known-holders file (default $XDG_CONFIG_HOME/paspor/known_holders)")
+	f.BoolVar(&o.remember, "remember", false, "with --holder-name: add the verified holder's key to the known-holders file")
 	f.StringVar(&o.nonce, "nonce", "", "require this request nonce")
 	f.BoolVar(&o.allowExpired, "allow-expired", false, "accept bundles past their expiry")
 	f.StringVarP(&o.output, "output", "o", "", "extract verified bundles into DIR/<bundle_id>/")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "bundles checked in parallel")
+	o.changed = func(name string) bool { return f.Changed(name) }
 }
 
 func newOpenCommand(g *globals) *cobra.Command {
 	var opts openOptions
 	cmd := &cobra.Command{
-		Use:   "open BUNDLE... -i IDENTITY [-o DIR]",
+		Use:   "open BUNDLE... -i IDENTITY [--holder KEY | --holder-name NAME] [-o DIR]",
 		Short: "Check (and extract) bundles received from holders",
 		Long: `Decrypt and check bundles with the partner's identity: safe tar entries, the holder's
-signature (against --holder when given), that the audience names this partner, the
-expiry, the nonce (--nonce), and every file's size and SHA-256. With -o, a bundle lands in
+signature (against --holder, or NAME's key in the known-holders file with --holder-name),
+that the audience names this partner and nobody else can decrypt, the times, the nonce
+(--nonce), and every file's size, SHA-256 and media type. With -o, a bundle lands in
 DIR/<bundle_id>/ only after every check passed. Needs no wallet.
 
+Without --holder or --holder-name anyone's validly signed bundle verifies, and the output
+says NOT PINNED. --holder-name NAME --remember pins NAME to the holder key of the bundle the
+first time; after that a bundle for NAME signed by another key is refused (holder).
+
 A rejected bundle gets a stable reason: decrypt, not_a_bundle, unsafe_entry, signature,
-holder, audience, expired, nonce, hash, missing_file, extra_file, too_large. The others in
-the batch still go on; the exit code is 9 if any was rejected.`,
+holder, audience, not_yet_valid, expired, nonce, hash, media_type, missing_file,
+extra_file, too_large. The others in the batch still go on; the exit code is 9 if any was
+rejected.`,
 		Example: `  paspor open kyc.age -i partner.key --holder holder.pub --nonce 8f2c -o received/
+  paspor open kyc.age -i partner.key --holder-name customer-4711 --remember
   paspor open inbox/*.age -i partner.key --json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runOpen(cmd.Context(), g, args, opts) },
@@ -58,6 +74,10 @@ the batch still go on; the exit code is 9 if any was rejected.`,
 	opts.AddFlags(cmd.Flags())
 	return cmd
 }
+
+// testOnlyNow, when not zero, is the time open checks times against. Only the test binary
+// sets it, so that scripts test expiry without waiting for a clock.
+var testOnlyNow time.Time
 
 // openSummary is what open prints per bundle (one JSON object per line for several).
 type openSummary struct {
@@ -69,6 +89,10 @@ type openSummary struct {
 	Holder       string            `json:"holder,omitempty"`
 	Fingerprint  string            `json:"fingerprint,omitempty"`
 	HolderPinned bool              `json:"holder_pinned"`
+	HolderName   string            `json:"holder_name,omitempty"`
+	KnownAs      []string          `json:"holder_known_as,omitempty"`
+	Remembered   bool              `json:"holder_remembered,omitempty"`
+	Audience     []string          `json:"audience,omitempty"`
 	CreatedAt    *time.Time        `json:"created_at,omitempty"`
 	ExpiresAt    *time.Time        `json:"expires_at,omitempty"`
 	Nonce        string            `json:"nonce,omitempty"`
@@ -79,35 +103,21 @@ type openSummary struct {
 }
 
 func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions) error {
-	if len(opts.identities) == 0 {
-		return usageError("no identity", "pass -i FILE (the partner's age identity or SSH private key)")
+	if err := checkOpenFlags(opts, len(bundles)); err != nil {
+		return err
 	}
-	if opts.jobs < 1 {
-		return usageError("--jobs must be at least 1")
+	ids, err := readIdentities(opts.identities)
+	if err != nil {
+		return err
 	}
-	var ids []crypto.PartnerIdentity
-	for _, path := range opts.identities {
-		data, err := readIdentityFile(path)
-		if err != nil {
-			return err
-		}
-		parsed, err := crypto.ParseIdentityFile(data)
-		clear(data)
-		if err != nil {
-			return errorWithHint(exitInvalidInput, fmt.Sprintf("identity file %s: %s", path, lower(err.Error())))
-		}
-		ids = append(ids, parsed...)
-	}
-	var holder ed25519.PublicKey
-	if opts.holder != "" {
-		var err error
-		if holder, err = parseHolderFlag(opts.holder); err != nil {
-			return err
-		}
+	pins, err := resolveHolderPins(opts)
+	if err != nil {
+		return err
 	}
 	if opts.output != "" {
-		// Made here, once: parallel opens must not race to create (or remove) it. If we made
-		// it and nothing landed, it goes again: a rejected bundle leaves nothing behind.
+		// Made here, once: parallel opens must not race to create (or remove) it, and
+		// export.Open never creates or removes it. If we made it and nothing landed, it goes
+		// again: a rejected bundle leaves nothing behind.
 		if _, err := os.Stat(opts.output); os.IsNotExist(err) {
 			defer os.Remove(opts.output) // fails, harmlessly, once a bundle is inside
 		}
@@ -115,8 +125,8 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 			return fmt.Errorf("failed to create %s: %w", opts.output, err)
 		}
 	}
-	base := export.OpenOptions{Identities: ids, Holder: holder, Nonce: opts.nonce,
-		AllowExpired: opts.allowExpired, OutDir: opts.output}
+	base := export.OpenOptions{Identities: ids, Holder: pins.key, Nonce: opts.nonce,
+		AllowExpired: opts.allowExpired, OutDir: opts.output, Now: testOnlyNow}
 	results := make([]openSummary, len(bundles))
 	sem := make(chan struct{}, opts.jobs)
 	var wg sync.WaitGroup
@@ -130,7 +140,71 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 		}()
 	}
 	wg.Wait()
+	for i := range results {
+		pins.annotate(&results[i])
+	}
+	if opts.remember && results[0].err == nil {
+		if err := pins.remember(&results[0]); err != nil {
+			return err
+		}
+	}
 	return reportOpen(g, results)
+}
+
+// checkOpenFlags fails closed: an empty value for a flag that narrows what is accepted would
+// otherwise mean "check nothing" (an unset variable in a partner's script).
+func checkOpenFlags(opts openOptions, bundles int) error {
+	for _, name := range []string{"holder", "holder-name", "nonce", "known-holders", "output"} {
+		if opts.changed(name) && flagValue(opts, name) == "" {
+			return usageError(fmt.Sprintf("--%s is empty", name), "an empty value would check nothing; leave the flag out or give a value")
+		}
+	}
+	for _, id := range opts.identities {
+		if id == "" {
+			return usageError("-i is empty", "pass -i FILE (the partner's age identity or SSH private key)")
+		}
+	}
+	if len(opts.identities) == 0 {
+		return usageError("no identity", "pass -i FILE (the partner's age identity or SSH private key)")
+	}
+	if opts.jobs < 1 {
+		return usageError("--jobs must be at least 1")
+	}
+	if opts.remember && (opts.holderName == "" || bundles != 1) {
+		return usageError("--remember needs --holder-name and exactly one bundle")
+	}
+	return nil
+}
+
+func flagValue(opts openOptions, name string) string {
+	switch name {
+	case "holder":
+		return opts.holder
+	case "holder-name":
+		return opts.holderName
+	case "nonce":
+		return opts.nonce
+	case "known-holders":
+		return opts.knownHolders
+	}
+	return opts.output
+}
+
+func readIdentities(paths []string) ([]crypto.PartnerIdentity, error) {
+	var ids []crypto.PartnerIdentity
+	for _, path := range paths {
+		data, err := readIdentityFile(path)
+		if err != nil {
+			return nil, err
+		}
+		parsed, err := crypto.ParseIdentityFile(data)
+		clear(data)
+		if err != nil {
+			return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("identity file %s: %s", termsafe.Escape(path), lower(err.Error())))
+		}
+		ids = append(ids, parsed...)
+	}
+	return ids, nil
 }
 
 func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptions, progress bool) openSummary {
@@ -141,13 +215,13 @@ func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptio
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		s.err = errorWithHint(exitNotFound, fmt.Sprintf("%s cannot be opened", path))
+		s.err = errorWithHint(exitNotFound, "cannot be opened")
 		return s
 	}
 	defer f.Close()
 	src := interruptible(ctx, f)
 	if st, err := f.Stat(); err == nil && progress {
-		src = withProgress(g, src, st.Size(), "checking "+filepath.Base(path))
+		src = withProgress(g, src, st.Size(), "checking "+termsafe.Escape(filepath.Base(path)))
 	}
 	res, err := export.Open(src, opts)
 	if err != nil {
@@ -160,7 +234,7 @@ func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptio
 	}
 	m := res.Manifest
 	s.Verified, s.BundleID, s.Holder, s.Fingerprint, s.HolderPinned = true, m.BundleID, res.Holder, res.Fingerprint, res.HolderPinned
-	s.CreatedAt, s.ExpiresAt, s.Nonce, s.Purpose, s.Documents, s.Dir = &m.CreatedAt, &m.ExpiresAt, m.Nonce, m.Purpose, m.Documents, res.Dir
+	s.Audience, s.CreatedAt, s.ExpiresAt, s.Nonce, s.Purpose, s.Documents, s.Dir = m.Audience, &m.CreatedAt, &m.ExpiresAt, m.Nonce, m.Purpose, m.Documents, res.Dir
 	return s
 }
 
@@ -174,7 +248,8 @@ func reportOpen(g *globals, results []openSummary) error {
 			if c == exitRejected || code == exitOK {
 				code = c
 			}
-			fmt.Fprintf(g.stderr, "paspor: error: %s: %s\n", s.Bundle, describeError(s.err).msg)
+			ue := describeError(s.err)
+			printError(g.stderr, &userError{msg: termsafe.Escape(s.Bundle + ": " + ue.msg), hints: ue.hints, code: ue.code}, g.json)
 		}
 		switch {
 		case g.json && len(results) == 1:
@@ -193,29 +268,42 @@ func reportOpen(g *globals, results []openSummary) error {
 	return nil
 }
 
+// printOpenText prints a verified bundle. Every string that came from the bundle has passed
+// the manifest's grammar, and is escaped again here; free text is quoted, so that nothing a
+// holder wrote can pass for one of these lines.
 func printOpenText(g *globals, s openSummary) {
-	fmt.Fprintf(g.stdout, "%s: verified bundle %s\n", s.Bundle, s.BundleID)
-	pinned := "NOT PINNED: pass --holder to check who signed"
-	if s.HolderPinned {
+	fmt.Fprintf(g.stdout, "%s: verified bundle %s\n", termsafe.Escape(s.Bundle), s.BundleID)
+	pinned := "NOT PINNED: anyone could have signed it; pass --holder or --holder-name to check who"
+	switch {
+	case s.HolderPinned && s.HolderName != "":
+		pinned = "pinned as " + s.HolderName
+	case s.HolderPinned:
 		pinned = "pinned"
+	case s.Remembered:
+		pinned = "NOT PINNED, now remembered as " + s.HolderName
 	}
 	fmt.Fprintf(g.stdout, "  holder:   %s (%s)\n", s.Fingerprint, pinned)
+	if len(s.KnownAs) > 0 && !s.HolderPinned {
+		fmt.Fprintf(g.stdout, "  known as: %s (in the known-holders file)\n", strings.Join(s.KnownAs, ", "))
+	}
+	fmt.Fprintf(g.stdout, "  audience: %d recipient(s), this partner among them, one age stanza each\n", len(s.Audience))
 	fmt.Fprintf(g.stdout, "  created:  %s, expires %s\n", s.CreatedAt.Format(time.RFC3339), s.ExpiresAt.Format(time.RFC3339))
 	if s.Nonce != "" {
-		fmt.Fprintf(g.stdout, "  nonce:    %s\n", s.Nonce)
+		fmt.Fprintf(g.stdout, "  nonce:    %s\n", termsafe.Quote(s.Nonce))
 	}
 	if s.Purpose != "" {
-		fmt.Fprintf(g.stdout, "  purpose:  %s\n", s.Purpose)
+		fmt.Fprintf(g.stdout, "  purpose:  %s\n", termsafe.Quote(s.Purpose))
 	}
 	for _, d := range s.Documents {
 		var roles []string
 		for _, f := range d.Files {
 			roles = append(roles, f.Role)
 		}
-		fmt.Fprintf(g.stdout, "  document: %s %s, %d field(s), scans: %s\n", d.Type, d.ID, len(d.Fields), dash(strings.Join(roles, ", ")))
+		fmt.Fprintf(g.stdout, "  document: %s %s, %d field(s), scans: %s\n", termsafe.Escape(d.Type), termsafe.Escape(d.ID),
+			len(d.Fields), dash(termsafe.Escape(strings.Join(roles, ", "))))
 	}
 	if s.Dir != "" {
-		fmt.Fprintf(g.stdout, "  saved in: %s\n", s.Dir)
+		fmt.Fprintf(g.stdout, "  saved in: %s\n", termsafe.Escape(s.Dir))
 	}
 }
 
@@ -225,7 +313,7 @@ func parseHolderFlag(v string) (ed25519.PublicKey, error) {
 	if !strings.HasPrefix(strings.TrimSpace(v), "ssh-") {
 		data, err := os.ReadFile(v)
 		if err != nil {
-			return nil, errorWithHint(exitNotFound, fmt.Sprintf("holder key file %s cannot be read", v),
+			return nil, errorWithHint(exitNotFound, fmt.Sprintf("holder key file %s cannot be read", termsafe.Escape(v)),
 				"--holder takes an ssh-ed25519 line or a file holding one (the holder's paspor key)")
 		}
 		text = string(data)

@@ -99,7 +99,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	default:
 		return usageError("--format is paspor-bundle or telegram")
 	}
-	recipients, err := collectRecipients(g, opts)
+	recipients, err := collectRecipients(opts)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 		return err
 	})
 	if err != nil {
-		return shareError(err)
+		return err
 	}
 	watcher.warn(g.stderr)
 	rec := wallet.ShareRecord{BundleID: m.BundleID, CreatedAt: m.CreatedAt, ExpiresAt: m.ExpiresAt,
@@ -176,25 +176,8 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	return err
 }
 
-// shareError turns recipient and argument failures from export.Write into usage errors.
-func shareError(err error) error {
-	if errors.Is(err, crypto.ErrMixedRecipients) {
-		return usageError("post-quantum (age1pq1...) and classic recipients cannot be mixed in one bundle",
-			"share twice, once for each kind of recipient")
-	}
-	var ue *userError
-	if errors.As(err, &ue) {
-		return err
-	}
-	if strings.Contains(err.Error(), "recipient") {
-		return usageError(lower(err.Error()))
-	}
-	return err
-}
-
-// collectRecipients gathers -r values and -R files; it checks them early so a typo fails
-// before the passphrase is asked.
-func collectRecipients(g *globals, opts shareOptions) ([]string, error) {
+// collectRecipients gathers -r values and -R files, in that order, and parses them.
+func collectRecipients(opts shareOptions) (*export.Recipients, error) {
 	recipients := slices.Clone(opts.recipients)
 	for _, path := range opts.recipientFiles {
 		f, err := os.Open(path)
@@ -208,22 +191,9 @@ func collectRecipients(g *globals, opts shareOptions) ([]string, error) {
 		}
 		recipients = append(recipients, rs...)
 	}
-	if len(recipients) == 0 {
-		return nil, usageError("no recipients", "pass -r RECIPIENT or -R FILE (the partner's age or SSH public key)")
-	}
-	kinds := make([]crypto.RecipientKind, len(recipients))
-	for i, r := range recipients {
-		_, kind, _, err := crypto.ParseRecipient(r)
-		if err != nil {
-			return nil, usageError(fmt.Sprintf("recipient %d is not an age or SSH public key", i+1),
-				"recipients look like age1..., age1pq1..., ssh-ed25519 AAAA... or ssh-rsa AAAA...")
-		}
-		kinds[i] = kind
-	}
-	if err := crypto.CheckRecipientMix(kinds); err != nil {
-		return nil, shareError(err)
-	}
-	return recipients, nil
+	// Parsed once, here, so that a typo fails before the passphrase is asked; describeError
+	// turns a bad or mixed recipient into a usage error.
+	return export.ParseRecipients(recipients)
 }
 
 // parseTTL reads Go durations plus a whole-day form ("7d").

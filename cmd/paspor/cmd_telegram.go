@@ -7,13 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/spf13/cobra"
 
 	"github.com/paspor/paspor/export/telegram"
+	"github.com/paspor/paspor/internal/termsafe"
 )
 
 // newTelegramCommand groups the bot side of Telegram Passport: keygen, open, errors.
@@ -122,17 +121,12 @@ func readDownloads(p *telegram.Passport, dir string) (map[*telegram.File][]byte,
 	return out, nil
 }
 
-// printable shows a string that came from outside as it is when every rune is a
-// printable character, and Go-quoted (escapes visible) otherwise, so that no control
+// printable shows a string that came from outside as it is when termsafe finds it clean,
+// and quoted with escapes visible otherwise, so that no control
 // or bidirectional-override character from a hostile sender reaches the terminal.
 func printable(s string) string {
-	for _, r := range s {
-		if !unicode.IsPrint(r) {
-			return strconv.Quote(s)
-		}
-	}
-	if strings.TrimSpace(s) != s || s == "" {
-		return strconv.Quote(s)
+	if !termsafe.Clean(s) || strings.TrimSpace(s) != s || s == "" {
+		return termsafe.Quote(s)
 	}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/export/telegram"
 	"github.com/paspor/paspor/wallet"
@@ -77,6 +78,8 @@ func describeError(err error) *userError {
 		inv *wallet.InvalidInputError
 		cor *wallet.CorruptError
 		rej *export.RejectedError
+		rcp *export.RecipientError
+		khe *export.KnownHoldersError
 		kf  *factor.KeyFileError
 		bad *factor.MalformedSecretError
 		big *wallet.TooLargeError
@@ -127,8 +130,27 @@ func describeError(err error) *userError {
 	case errors.As(err, &cor):
 		return &userError{msg: lower(err.Error()), code: exitCorrupt,
 			hints: []string{"restore the wallet file from a backup; other documents may still open"}}
+	case errors.Is(err, export.ErrNoRecipients):
+		return &userError{msg: "no recipients", code: exitUsage,
+			hints: []string{"pass -r RECIPIENT or -R FILE (the partner's age or SSH public key)"}}
+	case errors.Is(err, crypto.ErrMixedRecipients):
+		return &userError{msg: "post-quantum (age1pq1...) and classic recipients cannot be mixed in one bundle", code: exitUsage,
+			hints: []string{"share twice, once for each kind of recipient"}}
+	case errors.As(err, &rcp):
+		return &userError{msg: fmt.Sprintf("recipient %d is not an age or SSH public key: %s", rcp.Index, lower(rcp.Err.Error())), code: exitUsage,
+			hints: []string{"recipients look like age1..., age1pq1..., ssh-ed25519 AAAA... or ssh-rsa AAAA... (-r counts first, then -R files)"}}
+	case errors.Is(err, export.ErrInvalidNonce):
+		return &userError{msg: "invalid nonce: " + export.ErrInvalidNonce.Error(), code: exitUsage,
+			hints: []string{"pass the partner's request nonce to --nonce exactly as they gave it"}}
+	case errors.Is(err, export.ErrInvalidPurpose):
+		return &userError{msg: "invalid purpose: " + export.ErrInvalidPurpose.Error(), code: exitUsage,
+			hints: []string{"write --purpose as one line of plain text"}}
+	case errors.As(err, &khe):
+		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
+			hints: []string{"each line is NAME ssh-ed25519 AAAA..., each name once; fix or remove that line (--known-holders names the file)"}}
 	case errors.As(err, &rej):
-		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected}
+		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected,
+			hints: rejectionHints[rej.Reason]}
 	case errors.As(err, &tgr):
 		return &userError{msg: lower(tgr.Error()), code: exitRejected, hints: telegramHints(tgr.Reason)}
 	case errors.As(err, &tgm):
@@ -223,4 +245,16 @@ func lower(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// rejectionHints says what a partner can do about each rejection reason of paspor open.
+var rejectionHints = map[string][]string{
+	export.ReasonDecrypt:   {"check that -i names the partner identity this bundle was encrypted to"},
+	export.ReasonHolder:    {"the bundle was signed by another key than the pinned one; confirm the holder's key (paspor key on their side) before trusting it"},
+	export.ReasonAudience:  {"the signed audience does not match who the bundle was encrypted to; do not trust it, and ask the holder to share it again with your recipient"},
+	export.ReasonExpired:   {"ask the holder for a new bundle; --allow-expired opens it anyway"},
+	export.ReasonNonce:     {"the bundle does not answer your request; ask the holder to share again with your --nonce"},
+	export.ReasonTooLarge:  {"if the bundle is expected to be this large, ask the holder to share fewer scans"},
+	export.ReasonSignature: {"do not trust any of its content; ask the holder to share again"},
+	export.ReasonHash:      {"do not trust any of its content; ask the holder to share again"},
 }

@@ -4,12 +4,23 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(cleanupM{m}, map[string]func(){"paspor": func() { os.Exit(main1()) }})
+	testscript.Main(cleanupM{m}, map[string]func(){"paspor": func() {
+		// PASPOR_TEST_NOW is the clock knob of the test binary only; paspor itself ignores it.
+		if v := os.Getenv("PASPOR_TEST_NOW"); v != "" {
+			now, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				panic("PASPOR_TEST_NOW is not an RFC 3339 time: " + v)
+			}
+			testOnlyNow = now
+		}
+		os.Exit(main1())
+	}})
 }
 
 // scriptSetup gives every script a private HOME and XDG folders, a cheap KDF through the

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -18,7 +17,7 @@ import (
 // for the skip hint.
 var progPackages = map[string]string{
 	"age": "age", "age-keygen": "age", "ssh-keygen": "openssh-client",
-	"tar": "tar", "sha256sum": "coreutils", "go": "golang",
+	"tar": "tar", "sha256sum": "coreutils", "go": "golang", "tmux": "tmux",
 }
 
 // bundleScriptCommands are the script helpers of the bundle scripts (share, open, partner).
@@ -68,15 +67,6 @@ func bundleScriptCommands() map[string]func(ts *testscript.TestScript, neg bool,
 				ts.Fatalf("usage: readvar VAR FILE")
 			}
 			ts.Setenv(args[0], strings.TrimRight(ts.ReadFile(args[1]), "\n"))
-		},
-		// sleep DURATION: wait, e.g. for a bundle shared with --expires 1s to expire.
-		"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
-			if neg || len(args) != 1 {
-				ts.Fatalf("usage: sleep DURATION")
-			}
-			d, err := time.ParseDuration(args[0])
-			ts.Check(err)
-			time.Sleep(d)
 		},
 		// direntries DIR NAME...: DIR holds exactly these entries, hidden ones included (no
 		// temporary file or folder left behind).

@@ -35,11 +35,18 @@ func WriteFile(path string, data []byte, mode Mode) error {
 // WriteFileFunc lets write fill a temporary file in path's folder (mode 0600, created with
 // O_EXCL), fsyncs and closes it, puts it in place according to mode and fsyncs the folder. On
 // any failure, including an error from write, the temporary file is removed and nothing is left
-// at path; write's own error is returned unwrapped so callers can match it.
+// at path; write's own error is returned unwrapped so callers can match it. With NoReplace on
+// Linux the temporary file has no name at all (O_TMPFILE), so even a process killed by SIGKILL
+// while writing leaves nothing behind.
 func WriteFileFunc(path string, mode Mode, write func(io.Writer) error) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
+	}
+	if mode == NoReplace {
+		if ok, err := writeUnnamed(dir, path, base, write); ok {
+			return err
+		}
 	}
 	// CreateTemp opens with O_CREATE|O_EXCL and mode 0600.
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
