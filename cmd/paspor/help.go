@@ -14,7 +14,7 @@ var walletFlags = []string{"wallet", "passphrase-file", "factor-file"}
 // noWalletCommands never open a wallet, nor do their subcommands: their help and man pages
 // leave walletFlags out (listing --passphrase-file under `paspor partner keygen` would
 // suggest that a partner needs a holder's wallet).
-var noWalletCommands = []string{"partner", "version", "exit-codes"}
+var noWalletCommands = []string{"partner", "open", "telegram", "version", "exit-codes"}
 
 // hideWalletFlags makes the help of noWalletCommands leave out walletFlags.
 func hideWalletFlags(root *cobra.Command) {
