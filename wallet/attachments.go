@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -60,7 +59,7 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 	if label, err = normalizeLabel(label); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := w.now().UTC()
 	d := &Document{ID: newDocID(), Type: spec.Name, Label: label, Fields: norm, CreatedAt: now, UpdatedAt: now}
 	roles := make([]schema.RoleRef, len(atts))
 	for i, in := range atts {
@@ -224,7 +223,7 @@ func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (
 			return err
 		}
 		d.Attachments = append(d.Attachments, a)
-		d.UpdatedAt = time.Now().UTC()
+		d.UpdatedAt = w.now().UTC()
 		return w.putDocument(tx, d, []string{a.BlobID}, nil)
 	})
 	if err != nil {
@@ -258,7 +257,7 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 			kept = append(kept, a)
 		}
 		d.Attachments = kept
-		d.UpdatedAt = time.Now().UTC()
+		d.UpdatedAt = w.now().UTC()
 		return w.putDocument(tx, d, nil, []string{drop})
 	})
 }

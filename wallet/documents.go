@@ -241,7 +241,7 @@ func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, 
 				return err
 			}
 		}
-		d.UpdatedAt = time.Now().UTC()
+		d.UpdatedAt = w.now().UTC()
 		return w.putDocument(tx, d, nil, nil)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -46,6 +47,8 @@ type OpenOptions struct {
 	ReadOnly bool
 	// LockTimeout bounds the wait for the lock; 0 means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// Now is the clock for the timestamps the unlocked wallet writes; nil means time.Now.
+	Now func() time.Time
 }
 
 // header is the public part of a wallet, readable before unlocking.
@@ -65,6 +68,7 @@ type Locked struct {
 	path     string
 	readOnly bool
 	hdr      header
+	now      func() time.Time
 }
 
 // Open opens the wallet file at path and reads its public header. It returns
@@ -81,7 +85,7 @@ func Open(path string, opts OpenOptions) (*Locked, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Locked{db: db, path: path, readOnly: opts.ReadOnly}
+	l := &Locked{db: db, path: path, readOnly: opts.ReadOnly, now: opts.Now}
 	if err := view(db, func(tx *bolt.Tx) error {
 		h, err := readHeader(tx)
 		l.hdr = h
@@ -135,10 +139,20 @@ func guarded(file string, fn func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = &CorruptError{Kind: "wallet file", ID: file, Err: fmt.Errorf("store fault: %v", r)}
+			err = &CorruptError{Kind: "wallet file", ID: file, Err: storeFault(r)}
 		}
 	}()
 	return fn()
+}
+
+// storeFault describes a recovered panic without repeating what it carries: bbolt's own
+// panic messages can quote keys and page bytes of the damaged file, so only Go runtime
+// errors (fixed texts with numbers) are kept.
+func storeFault(r any) error {
+	if re, ok := r.(runtime.Error); ok {
+		return fmt.Errorf("store fault: %s", re.Error())
+	}
+	return errors.New("store fault: bbolt stopped on a damaged page")
 }
 
 // view and update are db.View and db.Update under guarded: every transaction of the wallet

@@ -33,13 +33,14 @@ type Wallet struct {
 	passphrase []byte // kept to re-derive the KEK on factor rotation; zeroed on Close
 	device     []byte // the device secret that opened the slot
 	factor     factor.Store
+	now        func() time.Time // the clock for timestamps; never nil
 }
 
 // InitOptions configures a new wallet.
 type InitOptions struct {
 	Factor factor.Store
 	KDF    crypto.KDFParams
-	Now    time.Time // zero means time.Now()
+	Now    time.Time // zero means time.Now(); when set, also the clock of the returned Wallet
 }
 
 // Init creates a wallet at path, stores a fresh device secret in opts.Factor and returns the
@@ -94,7 +95,10 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 		return nil, "", err
 	}
 	w := &Wallet{db: db, path: path, hdr: h, secrets: secrets,
-		passphrase: clone(passphrase), device: device, factor: opts.Factor}
+		passphrase: clone(passphrase), device: device, factor: opts.Factor, now: time.Now}
+	if !opts.Now.IsZero() {
+		w.now = func() time.Time { return opts.Now }
+	}
 	return w, code, nil
 }
 
@@ -199,7 +203,10 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 		return nil, err
 	}
 	w := &Wallet{db: l.db, path: l.path, readOnly: l.readOnly, hdr: l.hdr,
-		passphrase: clone(passphrase), factor: factor}
+		passphrase: clone(passphrase), factor: factor, now: l.now}
+	if w.now == nil {
+		w.now = time.Now
+	}
 	if current != nil {
 		w.secrets, err = openSlot(passphrase, current, l.hdr)
 		if err == nil {

@@ -1,4 +1,4 @@
-// Command crashtest proves that paspor's writes are crash consistent (issue 4, item 1).
+// Command crashtest proves that paspor's writes are crash consistent.
 //
 // It runs the real paspor binary's mutating commands (add with a large scan, edit, attach,
 // detach, rm, passphrase, factor rotate, share) as child processes on a throwaway wallet with

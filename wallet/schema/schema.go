@@ -87,7 +87,7 @@ var proofFields = []FieldSpec{
 	{Name: "issue_date", Kind: FieldDate},
 }
 
-// schema is the table from DESIGN.md ("Documents"), in its order: TypeNames and every
+// schema is the table of document types, in the design's order: TypeNames and every
 // "want ..." message list types in this order, so keep it the same as the design.
 var schema = []TypeSpec{
 	{Name: "personal_details", Fields: []FieldSpec{
