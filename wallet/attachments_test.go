@@ -4,23 +4,32 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// blobCount counts the attachment blobs the store holds, referenced or not.
+// blobCount counts the files in the blob folder, indexed or not; it fails the test when the
+// index names a different number of blobs.
 func blobCount(t *testing.T, w *Wallet) int {
 	t.Helper()
-	n := 0
-	err := view(w.db, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketBlobs).ForEachBucket(func([]byte) error { n++; return nil })
+	entries, err := os.ReadDir(blobFolder(w.path))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	indexed := 0
+	err = view(w.db, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketBlobs).ForEach(func(_, _ []byte) error { indexed++; return nil })
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return n
+	if indexed != len(entries) {
+		t.Errorf("%d blob files, %d index entries", len(entries), indexed)
+	}
+	return len(entries)
 }
 
 // failingReader returns n bytes of a PNG scan and then an error.

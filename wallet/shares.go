@@ -43,7 +43,7 @@ func (w *Wallet) RecordShare(s ShareRecord) error {
 	if s.BundleID == "" {
 		return errors.New("failed to record share: empty bundle ID")
 	}
-	return update(w.db, func(tx *bolt.Tx) error {
+	return w.update(func(tx *bolt.Tx) error {
 		shares := tx.Bucket(bucketShares)
 		seq, err := shares.NextSequence()
 		if err != nil {

@@ -63,11 +63,12 @@ type tamperDoc struct {
 }
 
 type tamperFlip struct {
+	Blob     string // the blob file flipped, by blob ID; "" for the store file
 	Offset   int64
 	Mask     byte
 	Writable bool   // open read-write (loads the freelist, collects orphans) rather than read-only
 	Region   string // what the byte belongs to (parent side only)
-	Owner    string // the document whose record or chunk value holds the byte, if any
+	Owner    string // the document whose blob holds the byte, if any
 }
 
 type flipResult struct {
@@ -125,10 +126,16 @@ func runTamperChild(t *testing.T, planPath string) {
 func checkFlip(plan *tamperPlan, pristine []byte, i int, path string) flipResult {
 	f := plan.Flips[i]
 	damaged := append([]byte(nil), pristine...)
-	damaged[f.Offset] ^= f.Mask
+	if f.Blob == "" {
+		damaged[f.Offset] ^= f.Mask
+	}
 	if err := os.WriteFile(path, damaged, 0o600); err != nil {
 		return flipResult{Outcome: outcomeUntyped, Detail: err.Error()}
 	}
+	if err := copyBlobs(plan.Wallet, path, f.Blob, f.Offset, f.Mask); err != nil {
+		return flipResult{Outcome: outcomeUntyped, Detail: err.Error()}
+	}
+	defer os.RemoveAll(blobFolder(path))
 	l, err := Open(path, OpenOptions{ReadOnly: !f.Writable})
 	if err != nil {
 		return classifyErr("open", err)

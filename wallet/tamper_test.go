@@ -32,10 +32,11 @@ const (
 	metaStride = 97
 )
 
-// TestTamperSweep flips single bytes of a real wallet file and reads everything back: each
-// flip must give the original content or a typed error, never a panic, a crash, a hang or
-// wrong plaintext, and damage inside one document's record or chunks must leave the other
-// documents readable. The figures it logs go into SECURITY.md.
+// TestTamperSweep flips single bytes of a real wallet (the store file and its blob files)
+// and reads everything back: each flip must give the original content or a typed error,
+// never a panic, a crash, a hang or wrong plaintext, and damage inside one document's blob
+// must leave the other documents readable. A flip in a record breaks the sealed state, so
+// the whole wallet is refused as corrupt. The figures it logs go into SECURITY.md.
 func TestTamperSweep(t *testing.T) {
 	if plan := os.Getenv(envTamperPlan); plan != "" {
 		runTamperChild(t, plan)
@@ -45,7 +46,7 @@ func TestTamperSweep(t *testing.T) {
 	plan := buildTamperWallet(t, dir)
 	t.Logf("swept wallet: sha256 %s", fileSum(t, plan.Wallet))
 	regions := mapTamperRegions(t, plan)
-	plan.Flips = sampleFlips(regions, regions.used)
+	plan.Flips = append(sampleFlips(regions, regions.used), sampleBlobFlips(t, plan)...)
 	planPath := filepath.Join(dir, "plan.json")
 	b, err := json.Marshal(plan)
 	if err != nil {
@@ -89,8 +90,7 @@ func fileSum(t *testing.T, path string) string {
 var tamperClock = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // buildTamperWallet makes a wallet with several documents, fields, a share record and
-// attachments of one to three chunk segments. Chunks are shrunk to 5000 bytes (two 4 KiB
-// pages, so chunk values live on overflow pages as 1 MiB chunks do), two per segment.
+// attachments of a few kilobytes each.
 //
 // The same bytes are built on every run: randomness (IDs, salt, keys, age's nonces) comes
 // from a seeded source, the clock is fixed, and since bbolt places the pages of a
@@ -99,9 +99,6 @@ var tamperClock = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 // single-bucket changes.
 func buildTamperWallet(t *testing.T, dir string) *tamperPlan {
 	cryptotest.SetGlobalRandom(t, tamperSeed)
-	oldSize, oldSeg := testOnlyChunkSize, testOnlySegmentChunks
-	testOnlyChunkSize, testOnlySegmentChunks = 5000, 2
-	defer func() { testOnlyChunkSize, testOnlySegmentChunks = oldSize, oldSeg }()
 
 	plan := &tamperPlan{Wallet: filepath.Join(dir, "wallet.db"), Factor: filepath.Join(dir, "dev.key"), Pass: "tamper"}
 	scratch := filepath.Join(dir, "scratch.db")
@@ -165,6 +162,7 @@ func buildTamperWallet(t *testing.T, dir string) *tamperPlan {
 		t.Fatal(err)
 	}
 	canonicalCopy(t, scratch, plan.Wallet)
+	copyBlobFolder(t, scratch, plan.Wallet)
 	l, err := Open(plan.Wallet, OpenOptions{Now: func() time.Time { return tamperClock }})
 	if err != nil {
 		t.Fatal(err)
@@ -219,13 +217,13 @@ func finishTamperWallet(t *testing.T, w *Wallet, plan *tamperPlan, files map[str
 // tamperRegions says, for every byte of the file, what it belongs to.
 type tamperRegions struct {
 	kind  []string // region class per byte
-	owner []string // document ID whose record or chunks hold the byte
+	owner []string // document ID whose record holds the byte
 	used  int      // bytes up to the last page in use; bbolt grows the file ahead of them
 }
 
 // mapTamperRegions labels each byte by its page's type (meta, freelist, branch, leaf, free,
 // beyond the last page) and, for the values bbolt hands out, by what the value is: a
-// document record, an attachment chunk, a header field or a share record. A value's place
+// document record, a blob index entry, a header field, a share record or the sealed state. A value's place
 // in the file is its address minus the start of bbolt's mapping.
 func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	st, err := os.Stat(plan.Wallet)
@@ -239,14 +237,6 @@ func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	}
 	defer db.Close()
 	base := db.Info().Data
-	blobOwner := map[string]string{}
-	for _, d := range plan.Docs {
-		var doc Document
-		json.Unmarshal(d.Record, &doc)
-		for _, a := range doc.Attachments {
-			blobOwner[a.BlobID] = d.ID
-		}
-	}
 	file, err := os.ReadFile(plan.Wallet)
 	if err != nil {
 		t.Fatal(err)
@@ -265,25 +255,14 @@ func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	}
 	err = db.View(func(tx *bolt.Tx) error {
 		markPages(t, tx, r)
-		for _, bucket := range []struct{ name, kind string }{{"meta", "header"}, {"documents", "record"}, {"shares", "share"}} {
-			tx.Bucket([]byte(bucket.name)).ForEach(func(k, v []byte) error {
-				owner := ""
-				if bucket.kind == "record" {
-					owner = string(k)
-				}
-				mark(v, bucket.kind, owner)
+		for _, bucket := range []struct{ name, kind string }{{"meta", "header"}, {"documents", "record"},
+			{"shares", "share"}, {"blobs", "index"}, {"state", "state"}} {
+			tx.Bucket([]byte(bucket.name)).ForEach(func(_, v []byte) error {
+				mark(v, bucket.kind, "")
 				return nil
 			})
 		}
-		blobs := tx.Bucket(bucketBlobs)
-		return blobs.ForEachBucket(func(id []byte) error {
-			return blobs.Bucket(id).ForEachBucket(func(seg []byte) error {
-				return blobs.Bucket(id).Bucket(seg).ForEach(func(_, v []byte) error {
-					mark(v, "chunk", blobOwner[string(id)])
-					return nil
-				})
-			})
-		})
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -34,6 +34,7 @@ type Wallet struct {
 	device     []byte // the device secret that opened the slot
 	factor     factor.Store
 	now        func() time.Time // the clock for timestamps; never nil
+	counter    uint64           // the sealed state's counter as of the last write
 }
 
 // InitOptions configures a new wallet.
@@ -77,6 +78,9 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	if h.Slot, err = sealSlot(passphrase, device, h, secrets); err != nil {
 		return nil, "", err
 	}
+	if err := h.seal(device); err != nil {
+		return nil, "", err
+	}
 	code, err := crypto.EncodeRecoveryCode(device)
 	if err != nil {
 		return nil, "", err
@@ -86,7 +90,7 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	if err := opts.Factor.Create(ctx, h.WalletID, device); err != nil {
 		return nil, "", err
 	}
-	if err := createInFolder(path, h); err != nil {
+	if err := createInFolder(path, h, secrets.WalletKey); err != nil {
 		_ = opts.Factor.Delete(context.WithoutCancel(ctx), h.WalletID)
 		return nil, "", err
 	}
@@ -104,13 +108,13 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 
 // createInFolder creates the wallet's folder (0700) if needed and the file in it; a folder
 // it created is removed again when the file could not be made, so a failed init leaves nothing.
-func createInFolder(path string, h header) error {
+func createInFolder(path string, h header, walletKey []byte) error {
 	dir := filepath.Dir(path)
 	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("failed to create wallet folder: %w", err)
 	}
-	if err := createFile(path, h); err != nil {
+	if err := createFile(path, h, walletKey); err != nil {
 		if os.IsNotExist(statErr) {
 			os.Remove(dir)
 		}
@@ -119,7 +123,7 @@ func createInFolder(path string, h header) error {
 	return nil
 }
 
-func createFile(path string, h header) error {
+func createFile(path string, h header, walletKey []byte) error {
 	tmp := fmt.Sprintf("%s.init-%s", path, newWalletID())
 	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: DefaultLockTimeout})
 	if err != nil {
@@ -129,12 +133,12 @@ func createFile(path string, h header) error {
 		if err := writeHeader(tx, h); err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares} {
+		for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares, bucketState} {
 			if _, err := tx.CreateBucket(b); err != nil {
 				return err
 			}
 		}
-		return nil
+		return writeState(tx, walletKey, h.WalletID, 0)
 	})
 	if cerr := db.Close(); err == nil {
 		err = cerr
@@ -202,6 +206,18 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 	if err != nil {
 		return nil, err
 	}
+	// The header MAC is checked with each secret before any KDF runs: a header that neither
+	// authenticates (tampered KDF parameters, factor kind, salt or slot) costs nothing.
+	staged := pending != nil
+	if current != nil && !l.hdr.verify(current) {
+		current = nil
+	}
+	if pending != nil && !l.hdr.verify(pending) {
+		pending = nil
+	}
+	if current == nil && pending == nil {
+		return nil, &CorruptError{Kind: "wallet header", ID: l.hdr.WalletID, Err: errHeaderMismatch}
+	}
 	w := &Wallet{db: l.db, path: l.path, readOnly: l.readOnly, hdr: l.hdr,
 		passphrase: clone(passphrase), factor: factor, now: l.now}
 	if w.now == nil {
@@ -211,7 +227,7 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 		w.secrets, err = openSlot(passphrase, current, l.hdr)
 		if err == nil {
 			w.device = current
-			if pending != nil && !l.readOnly {
+			if staged && !l.readOnly {
 				// The rotation never committed its slot: the staged secret is useless.
 				_ = factor.Discard(ctx, l.hdr.WalletID)
 			}
@@ -235,13 +251,25 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 	if w.secrets == nil {
 		return nil, ErrUnlockFailed
 	}
+	if err := view(w.db, func(tx *bolt.Tx) error {
+		w.counter, err = checkState(tx, w.secrets.WalletKey, w.hdr.WalletID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	if !l.readOnly {
-		if err := w.collectOrphans(); err != nil {
+		if _, err := w.collectOrphans(); err != nil {
 			return nil, err
 		}
 	}
 	return w, nil
 }
+
+// errHeaderMismatch is why a header is corrupt when its MAC fails with every device secret
+// the factor store holds. The two causes cannot be told apart: the header was changed, or
+// the stored device secret belongs to another copy of the wallet (a backup from before a
+// rotation).
+var errHeaderMismatch = errors.New("the header does not match the device secret")
 
 // Recover re-installs the device secret from a recovery code into factor, after checking that
 // the code and the passphrase together open the wallet. The Locked handle is consumed.
@@ -254,6 +282,11 @@ func (l *Locked) Recover(ctx context.Context, passphrase []byte, code string, fa
 	if err != nil {
 		return &InvalidInputError{Field: "recovery code", Reason: recoveryReason(err)}
 	}
+	// A code that does not authenticate the header is refused before the KDF, as a wrong
+	// code: the two cannot be told apart from a changed header.
+	if !l.hdr.verify(device) {
+		return ErrUnlockFailed
+	}
 	if _, err := openSlot(passphrase, device, l.hdr); err != nil {
 		return err
 	}
@@ -263,9 +296,12 @@ func (l *Locked) Recover(ctx context.Context, passphrase []byte, code string, fa
 	if factor.Kind() == l.hdr.Factor {
 		return nil
 	}
-	return update(l.db, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(keyFactor, []byte(factor.Kind()))
-	})
+	h := l.hdr
+	h.Factor = factor.Kind()
+	if err := h.seal(device); err != nil {
+		return err
+	}
+	return update(l.db, func(tx *bolt.Tx) error { return writeHeader(tx, h) })
 }
 
 func recoveryReason(err error) string {
@@ -298,6 +334,9 @@ func (w *Wallet) ChangePassphrase(newPassphrase []byte, kdf *crypto.KDFParams) e
 	if h.Slot, err = sealSlot(newPassphrase, w.device, h, w.secrets); err != nil {
 		return err
 	}
+	if err := h.seal(w.device); err != nil {
+		return err
+	}
 	if err := update(w.db, func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
 		return fmt.Errorf("failed to save key slot: %w", err)
 	}
@@ -327,6 +366,9 @@ func (w *Wallet) RotateFactor(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if h.Slot, err = sealSlot(w.passphrase, device, h, w.secrets); err != nil {
+		return "", err
+	}
+	if err := h.seal(device); err != nil {
 		return "", err
 	}
 	if err := w.factor.Stage(ctx, h.WalletID, device); err != nil {

@@ -94,7 +94,7 @@ func readAttachment(w *Wallet, d *Document, role string) ([]byte, error) {
 
 func TestInitUnlockRoundTrip(t *testing.T) {
 	w, tw := newTestWallet(t)
-	scan := pngScan(t, 3*ChunkSize+12345) // several chunks, a partial last one
+	scan := pngScan(t, 3*blobBufferSize+12345) // several write buffers, a partial last one
 	d := addPassport(t, w, "C01X00T47", scan)
 	w.Close()
 
@@ -174,7 +174,7 @@ func fileHash(t *testing.T, path string) [32]byte {
 // S1: no field value, label, passphrase or 32-byte run of a scan appears in the file.
 func TestNothingReadableAtRest(t *testing.T) {
 	w, tw := newTestWallet(t)
-	scan := pngScan(t, 2*ChunkSize+777)
+	scan := pngScan(t, 2*blobBufferSize+777)
 	d, err := w.Add("personal_details", "my-distinctive-label", map[string]string{
 		"first_name": "Zanzibarova", "last_name": "Quetzalcoatl", "birth_date": "1987-03-14",
 		"gender": "female", "country_code": "DE", "residence_country_code": "FR",
@@ -184,10 +184,7 @@ func TestNothingReadableAtRest(t *testing.T) {
 	}
 	addPassport(t, w, "PQ7734219", scan)
 	w.Close()
-	raw, err := os.ReadFile(tw.path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := walletBytes(t, tw.path)
 	for _, s := range []string{"Zanzibarova", "Quetzalcoatl", "1987-03-14", "PQ7734219",
 		"my-distinctive-label", string(tw.pass), "personal_details", d.Type} {
 		if bytes.Contains(raw, []byte(s)) {
@@ -226,7 +223,12 @@ func TestSwappedRecordsDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w = mustUnlock(t, tw)
+	// The sealed state no longer matches the records: unlock refuses the wallet.
+	if _, err := tw.unlock(t, tw.pass, tw.factor); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("unlock after swapping records: err = %v, want ErrCorrupt", err)
+	}
+	// Each record is also bound to its place: opened directly, neither shows as the other.
+	w = unlockNoStateCheck(t, tw)
 	defer w.Close()
 	for _, id := range []string{a.ID, b.ID} {
 		if _, err := w.Get(id); !errors.Is(err, ErrCorrupt) {
@@ -235,31 +237,55 @@ func TestSwappedRecordsDetected(t *testing.T) {
 	}
 }
 
-// S3 for attachments: chunks moved from one blob to another do not decrypt as the other.
-func TestSwappedChunksDetected(t *testing.T) {
+// unlockNoStateCheck opens a wallet whose sealed state does not match, to test the checks
+// behind it; only tests do this.
+func unlockNoStateCheck(t *testing.T, tw *testWallet) *Wallet {
+	t.Helper()
+	l, err := Open(tw.path, OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, _, err := tw.factor.Load(context.Background(), l.hdr.WalletID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets, err := openSlot(tw.pass, current, l.hdr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Wallet{db: l.db, path: l.path, readOnly: true, hdr: l.hdr, secrets: secrets, now: time.Now}
+}
+
+// walletBytes is the wallet file and every file in its blob folder, concatenated.
+func walletBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(blobFolder(path))
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(blobFolder(path), e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, b...)
+	}
+	return raw
+}
+
+// S3 for attachments: blob files swapped between attachments do not decrypt as each other.
+func TestSwappedBlobsDetected(t *testing.T) {
 	w, tw := newTestWallet(t)
 	a := addPassport(t, w, "AAAA", pngScan(t, 5000))
 	b := addPassport(t, w, "BBBB", pngScan(t, 5000))
+	pa, pb := w.blobPath(a.Attachments[0].BlobID), w.blobPath(b.Attachments[0].BlobID)
 	w.Close()
-
-	db, err := bolt.Open(tw.path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := func(tx *bolt.Tx, d *Document) *bolt.Bucket {
-		return tx.Bucket(bucketBlobs).Bucket([]byte(d.Attachments[0].BlobID)).Bucket(u32key(0))
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		ca, cb := chunk(tx, a), chunk(tx, b)
-		va, vb := clone(ca.Get(u32key(0))), clone(cb.Get(u32key(0)))
-		if err := ca.Put(u32key(0), vb); err != nil {
-			return err
+	tmp := pa + ".swap"
+	for _, mv := range [][2]string{{pa, tmp}, {pb, pa}, {tmp, pb}} {
+		if err := os.Rename(mv[0], mv[1]); err != nil {
+			t.Fatal(err)
 		}
-		return cb.Put(u32key(0), va)
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
 	}
 	w = mustUnlock(t, tw)
 	defer w.Close()
@@ -349,6 +375,9 @@ func TestRotateInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Slot = slot
+	if err := h.seal(newSecret); err != nil {
+		t.Fatal(err)
+	}
 	if err := tw.factor.Stage(ctx, id, newSecret); err != nil {
 		t.Fatal(err)
 	}
@@ -376,30 +405,58 @@ func TestRotateInterrupted(t *testing.T) {
 	}
 }
 
-func TestOrphanedChunksCollected(t *testing.T) {
+// A blob written but never indexed (the process died before its document was committed)
+// and a temporary file left by a kill mid-write are deleted by the next writer; an indexed
+// blob stays, and a read-only open deletes nothing.
+func TestOrphanedBlobsCollected(t *testing.T) {
 	w, tw := newTestWallet(t)
-	bw, err := createBlob(w.db)
+	kept := addPassport(t, w, "K1", pngScan(t, 2000))
+	bf, err := w.createBlob()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bw.Write(make([]byte, 3*ChunkSize)); err != nil {
+	if _, err := bf.Write(make([]byte, 3<<20)); err != nil {
 		t.Fatal(err)
 	}
-	if err := bw.Close(); err != nil {
+	if err := bf.commit(); err != nil {
+		t.Fatal(err)
+	}
+	stray := filepath.Join(blobFolder(tw.path), blobTempPrefix+newBlobID())
+	if err := os.WriteFile(stray, []byte("half"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	w.Close() // as if the process died before the document record
 
-	w = mustUnlock(t, tw)
-	defer w.Close()
-	err = w.db.View(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(bucketBlobs).Stats().BucketN; n != 1 { // the blobs bucket itself
-			t.Errorf("%d buckets left under blobs after collection", n-1)
+	names := func() []string {
+		entries, err := os.ReadDir(blobFolder(tw.path))
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	l, err := Open(tw.path, OpenOptions{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	r, err := l.Unlock(context.Background(), tw.pass, tw.factor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if n := len(names()); n != 3 {
+		t.Fatalf("a read-only unlock left %d files, want all 3", n)
+	}
+	w = mustUnlock(t, tw)
+	defer w.Close()
+	if got := names(); len(got) != 1 || got[0] != kept.Attachments[0].BlobID+blobFileSuffix {
+		t.Fatalf("after collection the blob folder holds %v, want only the indexed blob", got)
+	}
+	if _, err := readAttachment(w, kept, "front_side"); err != nil {
+		t.Fatalf("the indexed blob was damaged: %v", err)
 	}
 }
 
@@ -442,7 +499,8 @@ func TestNotInitialized(t *testing.T) {
 	}
 }
 
-// dataDigest hashes every key and value under the documents and blobs buckets.
+// dataDigest hashes every key and value under the documents and blobs buckets, and the
+// blob files.
 func dataDigest(t *testing.T, w *Wallet) [32]byte {
 	t.Helper()
 	h := sha256.New()
@@ -464,6 +522,15 @@ func dataDigest(t *testing.T, w *Wallet) [32]byte {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(blobFolder(w.path))
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(blobFolder(w.path), e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Write([]byte(e.Name()))
+		h.Write(b)
 	}
 	var sum [32]byte
 	copy(sum[:], h.Sum(nil))
@@ -500,9 +567,12 @@ func TestRecordsUseOnlySymmetricStanzas(t *testing.T) {
 		for _, name := range [][]byte{bucketDocuments, bucketShares} {
 			_ = tx.Bucket(name).ForEach(func(k, v []byte) error { check(string(name), v); return nil })
 		}
-		return tx.Bucket(bucketBlobs).ForEachBucket(func(id []byte) error {
-			first := tx.Bucket(bucketBlobs).Bucket(id).Bucket(u32key(0)).Get(u32key(0))
-			check("blob", first)
+		return tx.Bucket(bucketBlobs).ForEach(func(id, _ []byte) error {
+			b, err := os.ReadFile(w.blobPath(string(id)))
+			if err != nil {
+				return err
+			}
+			check("blob", b)
 			return nil
 		})
 	})
