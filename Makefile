@@ -53,7 +53,7 @@ fuzz:
 	  done; \
 	done
 
-# Crash consistency (issue 4): runs paspor's writers on a throwaway wallet, kills them with
+# Crash consistency: runs paspor's writers on a throwaway wallet, kills them with
 # SIGKILL at random moments and checks the wallet after each; prints what it checked.
 # `make test` runs a short pass of the same program (tools/crashtest).
 crashtest: build

@@ -63,7 +63,7 @@ type Manifest struct {
 type Document struct {
 	// ID is the wallet's document ID: letters, digits, '-' and '_', at most 64 characters.
 	ID string `json:"id"`
-	// Type is the document type (passport, address, ...), as in DESIGN.md.
+	// Type is the document type (passport, address, ...), as in the wallet's schema.
 	Type string `json:"type"`
 	// Label is an optional name for the document. paspor share never fills it (labels are the
 	// holder's private notes); readers must accept it.

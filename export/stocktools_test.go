@@ -14,8 +14,7 @@ import (
 )
 
 // The stock-tool oracles: a partner with only Debian's age (or age v1.3), GNU tar, OpenSSH and
-// coreutils can check a bundle completely, with the commands of DESIGN.md and
-// docs/bundle-format.md. They skip loudly when a tool is missing; CI installs all of them.
+// coreutils can check a bundle completely, with the commands of docs/bundle-format.md. They skip loudly when a tool is missing; CI installs all of them.
 
 // requireStockTools returns the path of the age binary to use after checking the others.
 func requireStockTools(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/fsutil"
 )
 
 // Attachments live beside the store: each is one age file in the blob folder, named
@@ -100,7 +101,7 @@ func (b *blobFile) commit() error {
 		err = os.Rename(b.tmp, b.dst)
 	}
 	if err == nil {
-		err = syncDir(b.dir)
+		err = fsutil.SyncDir(b.dir)
 	}
 	if err != nil {
 		b.abort()
@@ -129,7 +130,7 @@ func (w *Wallet) removeBlobFiles(ids []string) {
 		}
 	}
 	if removed {
-		_ = syncDir(blobFolder(w.path))
+		_ = fsutil.SyncDir(blobFolder(w.path))
 	}
 }
 
@@ -176,7 +177,7 @@ func (w *Wallet) collectOrphans() (int, error) {
 		}
 	}
 	if n > 0 {
-		if err := syncDir(dir); err != nil {
+		if err := fsutil.SyncDir(dir); err != nil {
 			return n, fmt.Errorf("failed to sync the blob folder: %w", err)
 		}
 	}

@@ -288,13 +288,3 @@ func clone(b []byte) []byte {
 	}
 	return append([]byte(nil), b...)
 }
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}

@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/fsutil"
 	"github.com/paspor/paspor/wallet/factor"
 )
 
@@ -154,7 +155,7 @@ func createFile(path string, h header, walletKey []byte) error {
 	if err != nil {
 		return fmt.Errorf("failed to create wallet: %w", err)
 	}
-	return syncDir(filepath.Dir(path))
+	return fsutil.SyncDir(filepath.Dir(path))
 }
 
 // testOnlyDeriveKEK lets the tamper sweep memoise the KDF, a pure function, across the

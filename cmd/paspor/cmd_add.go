@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -72,7 +71,7 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 		return usageError("--max-file-size: "+err.Error(), "sizes look like 100MiB, 2GiB or 5000000")
 	}
 	if len(fields) == 0 && len(spec.Fields) > 0 && isTerminal(g.stdin) {
-		if fields, err = promptFields(g, spec); err != nil {
+		if fields, err = promptFields(ctx, g, spec); err != nil {
 			return err
 		}
 	}
@@ -87,7 +86,7 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 		if path == "" {
 			return nil
 		}
-		r, c, err := openScan(g, path)
+		r, c, err := openScan(ctx, g, path)
 		if err != nil {
 			return err
 		}
@@ -126,26 +125,9 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 	return err
 }
 
-// parseFieldFlags turns --field key=value flags into a map; a key given twice is an error.
-func parseFieldFlags(flags []string) (map[string]string, error) {
-	fields := map[string]string{}
-	for _, f := range flags {
-		k, v, ok := strings.Cut(f, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			return nil, usageError("--field takes key=value", "for example --field birth_date=1990-04-01")
-		}
-		if _, dup := fields[k]; dup {
-			return nil, usageError(fmt.Sprintf("--field %s given twice", k))
-		}
-		fields[k] = v
-	}
-	return fields, nil
-}
-
 // promptFields asks for each field of the type on the terminal; empty answers skip
 // optional fields.
-func promptFields(g *globals, spec *schema.TypeSpec) (map[string]string, error) {
+func promptFields(ctx context.Context, g *globals, spec *schema.TypeSpec) (map[string]string, error) {
 	in := bufio.NewReader(g.stdin)
 	fields := map[string]string{}
 	for _, f := range spec.Fields {
@@ -154,7 +136,7 @@ func promptFields(g *globals, spec *schema.TypeSpec) (map[string]string, error) 
 			mark = " (required)"
 		}
 		fmt.Fprintf(g.stderr, "%s%s: ", f.Name, mark)
-		line, err := readLine(g.ctx, in)
+		line, err := readLine(ctx, in)
 		if errors.Is(err, errInterrupted) {
 			return nil, err
 		}
@@ -166,26 +148,4 @@ func promptFields(g *globals, spec *schema.TypeSpec) (map[string]string, error) 
 		}
 	}
 	return fields, nil
-}
-
-// openScan opens an attachment file, with a progress bar on a terminal for large ones.
-func openScan(g *globals, path string) (io.Reader, io.Closer, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return nil, nil, errorWithHint(exitNotFound, fmt.Sprintf("file %s does not exist", path))
-		}
-		return nil, nil, fmt.Errorf("failed to open %s: %w", path, err)
-	}
-	st, err := f.Stat()
-	if err != nil || st.IsDir() {
-		f.Close()
-		return nil, nil, errorWithHint(exitInvalidInput, fmt.Sprintf("%s is a folder, not a file", path))
-	}
-	// Pipes are fine (--file <(gpg -d scan.pdf.gpg)): the size cap still applies as they stream.
-	size := st.Size()
-	if !st.Mode().IsRegular() {
-		size = 0 // unknown: no progress bar
-	}
-	return withProgress(g, interruptible(g.ctx, f), size, "storing "+st.Name()), f, nil
 }

@@ -38,7 +38,7 @@ func runAttach(ctx context.Context, g *globals, id, role, path string, opts atta
 	if _, err := schema.ParseRoleForAdd(role); err != nil {
 		return err
 	}
-	r, c, err := openScan(g, path)
+	r, c, err := openScan(ctx, g, path)
 	if err != nil {
 		return err
 	}

@@ -64,17 +64,3 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 	}
 	return writeFileAtomic(opts.output, src)
 }
-
-// writeFileAtomic writes r to path through a temporary file in the same folder (0600),
-// synced and linked into place only when r ended cleanly; path must not exist.
-func writeFileAtomic(path string, r io.Reader) error {
-	return writeFileAtomicFunc(path, func(w io.Writer) error {
-		_, err := io.Copy(w, r)
-		return err
-	})
-}
-
-func isDir(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.IsDir()
-}

@@ -34,18 +34,3 @@ func runInfo(ctx context.Context, g *globals) error {
 		info.Factor, info.KDF.MemoryKiB/1024, info.KDF.Iterations, info.KDF.Parallelism)
 	return nil
 }
-
-func newExitCodesCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "exit-codes",
-		Short: "Print the table of exit codes",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			if g.json {
-				return printJSON(g.stdout, exitCodeTable)
-			}
-			_, err := fmt.Fprint(g.stdout, exitCodesHelp())
-			return err
-		},
-	}
-}

@@ -67,7 +67,7 @@ func runInit(ctx context.Context, g *globals, opts initOptions) error {
 	if err := checkNewKeyFile(path, fs); err != nil {
 		return err
 	}
-	pass, err := g.passphrase("New passphrase: ", true)
+	pass, err := g.passphrase(ctx, "New passphrase: ", true)
 	if err != nil {
 		return err
 	}
@@ -109,14 +109,4 @@ func checkNewKeyFile(walletPath string, fs factor.Store) error {
 			"nothing was overwritten; name a new key file with --factor-file")
 	}
 	return nil
-}
-
-func printRecoveryCode(g *globals, code string) {
-	fmt.Fprintf(g.stdout, `Recovery code (shown once; write it down and keep it away from this machine):
-
-    %s
-
-With this code and your passphrase, "paspor recover" reinstalls the device secret on a
-new machine. Without your passphrase, nothing can open the wallet.
-`, code)
 }

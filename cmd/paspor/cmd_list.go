@@ -67,10 +67,3 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 	}
 	return tw.Flush()
 }
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}

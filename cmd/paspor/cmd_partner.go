@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/fsutil"
 )
 
 type keygenOptions struct {
@@ -62,24 +62,10 @@ func runPartnerKeygen(g *globals, opts keygenOptions) error {
 		}
 		return nil
 	}
-	f, err := os.OpenFile(opts.output, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := fsutil.WriteFile(opts.output, content, fsutil.NoReplace); err != nil {
 		if errors.Is(err, os.ErrExist) {
 			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "paspor never overwrites a key file; choose another path")
 		}
-		return fmt.Errorf("failed to create identity file: %w", err)
-	}
-	if _, err := f.Write(content); err != nil {
-		f.Close()
-		os.Remove(opts.output)
-		return fmt.Errorf("failed to write identity file: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(opts.output)
-		return fmt.Errorf("failed to write identity file: %w", err)
-	}
-	if err := f.Close(); err != nil {
 		return fmt.Errorf("failed to write identity file: %w", err)
 	}
 	if g.json {
@@ -106,25 +92,4 @@ func runPartnerRecipient(g *globals, path string) error {
 	}
 	_, err = fmt.Fprintln(g.stdout, strings.Join(rcpts, "\n"))
 	return err
-}
-
-const maxIdentityFileSize = 1 << 20
-
-func readIdentityFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, errorWithHint(exitNotFound, fmt.Sprintf("identity file %s does not exist", path))
-		}
-		return nil, fmt.Errorf("failed to open identity file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxIdentityFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("failed to read identity file: %w", err)
-	}
-	if len(data) > maxIdentityFileSize {
-		return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("identity file %s is too large", path))
-	}
-	return data, nil
 }

@@ -43,7 +43,7 @@ func runRecover(ctx context.Context, g *globals, opts recoverOptions) error {
 		return err
 	}
 	defer clear(code)
-	pass, err := g.passphrase("Passphrase: ", false)
+	pass, err := g.passphrase(ctx, "Passphrase: ", false)
 	if err != nil {
 		return err
 	}

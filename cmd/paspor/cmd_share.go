@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -232,48 +231,4 @@ func resolveSelectors(w *wallet.Wallet, selectors []string) ([]*wallet.Document,
 		}
 	}
 	return docs, nil
-}
-
-// writeFileAtomicFunc lets write fill a temporary file next to path (0600), then syncs it
-// and links it into place; on any failure nothing is left at path.
-func writeFileAtomicFunc(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("failed to create output: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("failed to write output: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("failed to write output: %w", err)
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if os.IsExist(err) {
-			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", path))
-		}
-		return fmt.Errorf("failed to write output: %w", err)
-	}
-	return syncDirOf(path)
-}
-
-func syncDirOf(path string) error {
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return nil // best effort: the file itself is synced
-	}
-	defer d.Close()
-	_ = d.Sync()
-	return nil
-}
-
-// readCloser pairs a wrapped reader with the closer of what it wraps.
-type readCloser struct {
-	io.Reader
-	io.Closer
 }

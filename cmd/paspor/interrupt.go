@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"golang.org/x/term"
 )
@@ -13,8 +16,38 @@ import (
 // Ctrl-C cancels the command's context (main1). Long copies check it between reads, so a
 // command stops within one buffer and its deferred cleanup runs (temporary files removed,
 // pending chunks left for the next writer to collect); prompts return at once with the
-// terminal restored. A second Ctrl-C kills the process: main1 restores the default handler
+// terminal restored. A second Ctrl-C kills the process: the default handler is restored
 // after the first.
+
+// interruptNotice is the line paspor prints on stderr once Ctrl-C (or SIGTERM) has cancelled
+// the command's context: the person knows it was seen, and a program driving paspor knows
+// that no read started after this line will be used.
+const interruptNotice = "paspor: stopping (Ctrl-C again to quit at once)"
+
+// handleInterrupt cancels the command's context on the first SIGINT or SIGTERM, then prints
+// interruptNotice to stderr and restores the default handlers, so a second signal kills. The
+// context is cancelled before the notice is written. The returned function stops listening.
+func handleInterrupt(cancel context.CancelFunc, stderr io.Writer) (stop func()) {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case <-sigs:
+			cancel()
+			signal.Stop(sigs)
+			fmt.Fprintln(stderr, interruptNotice)
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+		<-finished
+	}
+}
 
 // errInterrupted is what a command returns when Ctrl-C stopped it.
 var errInterrupted = &userError{msg: "interrupted", code: exitInterrupted}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"os"
 	"os/exec"
@@ -13,8 +14,9 @@ import (
 
 // Ctrl-C (SIGINT) stops a command that is streaming a scan: it exits 130 ("interrupted"),
 // stores no document, leaves no temporary file, and the chunks it had written are collected
-// by the next writer. The scan comes through a FIFO, so the signal arrives while paspor is
-// certainly in the middle of the copy, without any timing guess.
+// by the next writer. The scan comes through a FIFO that the test holds open until paspor has
+// printed its interrupt notice (which it does only after cancelling), so the input cannot
+// end before paspor has seen the signal: no timing guess.
 func TestInterruptDuringAdd(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildPaspor(t)
@@ -40,11 +42,29 @@ func TestInterruptDuringAdd(t *testing.T) {
 	}
 	cmd := exec.Command(bin, "add", "bank_statement", "--file", fifo)
 	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// stderr is read line by line; noticed is closed when paspor says it saw the signal.
+	var stderr strings.Builder
+	noticed := make(chan struct{})
+	stderrDone := make(chan struct{})
+	go func() {
+		defer close(stderrDone)
+		sc := bufio.NewScanner(errPipe)
+		seen := false
+		for sc.Scan() {
+			stderr.WriteString(sc.Text() + "\n")
+			if !seen && sc.Text() == interruptNotice {
+				seen = true
+				close(noticed)
+			}
+		}
+	}()
 	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // blocks until paspor opens the FIFO
 	if err != nil {
 		t.Fatal(err)
@@ -60,17 +80,35 @@ func TestInterruptDuringAdd(t *testing.T) {
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
+	select {
+	case <-noticed:
+	case <-stderrDone:
+		t.Fatalf("paspor exited without the interrupt notice; stderr: %s", stderr.String())
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("paspor did not report SIGINT")
+	}
+	// The context is cancelled now. paspor may be blocked in a read of the FIFO: one more
+	// write ends that read, and the next one sees the cancel. The write may block until paspor
+	// exits (it stops reading), so it runs on its own; EPIPE then is expected.
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		_, _ = w.Write(chunk)
+		w.Close()
+	}()
 	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	// paspor now waits for the next read to return; one more write lets it see the cancel.
-	_, _ = w.Write(chunk)
-	w.Close()
+	go func() {
+		<-stderrDone
+		done <- cmd.Wait()
+	}()
 	select {
 	case <-done:
 	case <-time.After(15 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("paspor did not stop after SIGINT")
 	}
+	<-writerDone
 	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
 		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitInterrupted, stderr.String())
 	}

@@ -77,9 +77,6 @@ func keyringScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 }
 
 func keyringEnv(ts *testscript.TestScript) []string {
-	env := os.Environ()
-	for _, kv := range secretservice.Env() {
-		env = append(env, kv)
-	}
+	env := append(os.Environ(), secretservice.Env()...)
 	return append(env, "HOME="+ts.Getenv("HOME"))
 }

@@ -39,7 +39,7 @@ type lockRun struct {
 // adds with small scans, two edits and two readers at once. Each must end with success or
 // "wallet is in use" (exit 6) within processBound; afterwards bbolt's consistency check
 // passes, every document whose add exited 0 is listed and intact, and nothing else appears
-// (issue 4, item 3; S10).
+// (S10).
 func TestLockManyWriters(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildPaspor(t)

@@ -5,9 +5,7 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
 )
 
 func main() { os.Exit(main1()) }
@@ -20,14 +18,11 @@ func main1() int {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(32 << 20)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		stop() // a second Ctrl-C kills at once
-	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopSignals := handleInterrupt(cancel, os.Stderr)
+	defer stopSignals()
 	g := newGlobals(os.Stdin, os.Stdout, os.Stderr)
-	g.ctx = ctx
 	root := newRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)

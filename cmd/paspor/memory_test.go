@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-// memoryLimitKiB is the bound issue 2 sets for a 512 MiB scan, with the margin taken from the
+// memoryLimitKiB is the bound paspor keeps for a 512 MiB scan (README, SECURITY.md), with the margin taken from the
 // test: the process must stay under it whatever the file size.
 const memoryLimitKiB = 64 * 1024
 

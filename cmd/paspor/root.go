@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -21,11 +20,10 @@ type globals struct {
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	ctx            context.Context // cancelled by Ctrl-C; prompts and long copies watch it
 }
 
 func newGlobals(stdin io.Reader, stdout, stderr io.Writer) *globals {
-	return &globals{stdin: stdin, stdout: stdout, stderr: stderr, ctx: context.Background()}
+	return &globals{stdin: stdin, stdout: stdout, stderr: stderr}
 }
 
 func (g *globals) AddFlags(f *pflag.FlagSet) {

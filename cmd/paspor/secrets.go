@@ -54,7 +54,7 @@ func readSecretFile(g *globals, path, what string) ([]byte, error) {
 
 // passphrase returns the wallet passphrase from --passphrase-file, PASPOR_PASSPHRASE_FILE,
 // PASPOR_PASSPHRASE or the terminal. confirm asks twice (init).
-func (g *globals) passphrase(prompt string, confirm bool) ([]byte, error) {
+func (g *globals) passphrase(ctx context.Context, prompt string, confirm bool) ([]byte, error) {
 	if path := g.passphraseFile; path != "" {
 		return readSecretFile(g, path, "passphrase")
 	}
@@ -64,7 +64,7 @@ func (g *globals) passphrase(prompt string, confirm bool) ([]byte, error) {
 	if p := os.Getenv("PASPOR_PASSPHRASE"); p != "" {
 		return []byte(p), nil
 	}
-	return promptSecret(g.ctx, prompt, confirm, "no passphrase given and no terminal to ask on",
+	return promptSecret(ctx, prompt, confirm, "no passphrase given and no terminal to ask on",
 		"set PASPOR_PASSPHRASE_FILE or PASPOR_PASSPHRASE, or pass --passphrase-file FILE")
 }
 
@@ -134,7 +134,7 @@ func (g *globals) unlock(ctx context.Context, readOnly bool) (*wallet.Wallet, er
 		}
 		return nil, fmt.Errorf("failed to open wallet: %w", err)
 	}
-	pass, err := g.passphrase("Passphrase: ", false)
+	pass, err := g.passphrase(ctx, "Passphrase: ", false)
 	if err != nil {
 		return nil, err
 	}
@@ -174,4 +174,16 @@ func keyFileHints(kf *factor.KeyFileError) []string {
 		return []string{"make it readable by you alone: chmod 600 " + kf.Path}
 	}
 	return nil
+}
+
+// printRecoveryCode shows the recovery code, the one secret paspor prints on purpose (init and
+// factor rotate).
+func printRecoveryCode(g *globals, code string) {
+	fmt.Fprintf(g.stdout, `Recovery code (shown once; write it down and keep it away from this machine):
+
+    %s
+
+With this code and your passphrase, "paspor recover" reinstalls the device secret on a
+new machine. Without your passphrase, nothing can open the wallet.
+`, code)
 }

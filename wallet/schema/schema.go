@@ -87,8 +87,8 @@ var proofFields = []FieldSpec{
 	{Name: "issue_date", Kind: FieldDate},
 }
 
-// schema is the table of document types, in the design's order: TypeNames and every
-// "want ..." message list types in this order, so keep it the same as the design.
+// schema is the table of document types (Telegram Passport's), in its order: TypeNames and
+// every "want ..." message list types in this order, so keep it stable.
 var schema = []TypeSpec{
 	{Name: "personal_details", Fields: []FieldSpec{
 		{Name: "first_name", Required: true},

@@ -32,7 +32,7 @@ var validFields = map[string]map[string]string{
 	"email":                  {"email": "erika@example.com"},
 }
 
-// requiredFields is the design's table of required fields, written out again so that a change
+// requiredFields is the table of required fields (Telegram Passport's), written out again so that a change
 // to the schema has to change this test too.
 var requiredFields = map[string][]string{
 	"personal_details":       {"first_name", "last_name", "birth_date", "gender", "country_code", "residence_country_code"},
