@@ -211,6 +211,9 @@ func (w *Wallet) orphans() ([]string, error) {
 	return orphans, err
 }
 
+// errBlobMissing is why an attachment is corrupt when its blob file is gone.
+var errBlobMissing = errors.New("attachment file missing")
+
 // openBlob opens a blob's age file for reading; a missing file is damage to the wallet.
 func (w *Wallet) openBlob(doc string, a *Attachment) (*os.File, error) {
 	if !validBlobID(a.BlobID) {
@@ -218,7 +221,7 @@ func (w *Wallet) openBlob(doc string, a *Attachment) (*os.File, error) {
 	}
 	f, err := os.Open(w.blobPath(a.BlobID))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, &CorruptError{Kind: "attachment", ID: doc + " " + a.Role, Err: errors.New("attachment file missing")}
+		return nil, &CorruptError{Kind: "attachment", ID: doc + " " + a.Role, Err: errBlobMissing}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to open attachment: %w", err)

@@ -262,6 +262,7 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 		if _, err := w.collectOrphans(); err != nil {
 			return nil, err
 		}
+		w.removeCompactLeftovers()
 	}
 	return w, nil
 }

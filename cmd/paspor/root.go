@@ -92,6 +92,8 @@ func newRootCommand(g *globals) *cobra.Command {
 		newRecoverCommand(g),
 		newFactorCommand(g),
 		newInfoCommand(g),
+		newCheckCommand(g),
+		newCompactCommand(g),
 		newExitCodesCommand(g),
 		newKeyCommand(g),
 		newShareCommand(g),
