@@ -1,7 +1,7 @@
 // Command crashtest proves that paspor's writes are crash consistent.
 //
 // It runs the real paspor binary's mutating commands (add with a large scan, edit, attach,
-// detach, rm, passphrase, factor rotate, share) as child processes on a throwaway wallet with
+// detach, rm, passphrase, factor rotate, share, compact) as child processes on a throwaway wallet with
 // a cheap KDF, and kills most of them with SIGKILL after a random delay sized from how long
 // that command takes here, so that kills land while a scan streams into its blob file, between
 // the blob's rename and the document record, and during the key-slot rewrite. Half of the factor-rotation kills are
