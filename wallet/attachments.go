@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -9,7 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"time"
+	"io/fs"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -61,13 +62,13 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 	if err := spec.CheckRequired(norm); err != nil {
 		return nil, err
 	}
-	if err := spec.CheckDates(norm, time.Now()); err != nil {
+	if err := spec.CheckDates(norm, w.now()); err != nil {
 		return nil, err
 	}
 	if label, err = normalizeLabel(label); err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := w.now().UTC()
 	d := &Document{ID: newDocID(), Type: spec.Name, Label: label, Fields: norm, CreatedAt: now, UpdatedAt: now}
 	roles := make([]schema.RoleRef, len(atts))
 	for i, in := range atts {
@@ -85,7 +86,7 @@ func (w *Wallet) Add(docType, label string, fields map[string]string, atts []Att
 		d.Attachments = append(d.Attachments, a)
 		blobs = append(blobs, a.BlobID)
 	}
-	err = update(w.db, func(tx *bolt.Tx) error {
+	err = w.update(func(tx *bolt.Tx) error {
 		for tx.Bucket(bucketDocuments).Get([]byte(d.ID)) != nil {
 			d.ID = newDocID()
 		}
@@ -132,25 +133,32 @@ func nextRole(spec *schema.TypeSpec, d *Document, planned []schema.RoleRef, role
 	return r, nil
 }
 
-func (w *Wallet) dropBlobs(ids []string) {
-	if len(ids) == 0 {
-		return
+func (w *Wallet) dropBlobs(ids []string) { w.removeBlobFiles(ids) }
+
+// statSize returns the size of r when it is a regular file, so that the cap is checked
+// before anything is streamed; -1 when it cannot tell.
+func statSize(r io.Reader) int64 {
+	s, ok := r.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return -1
 	}
-	_ = update(w.db, func(tx *bolt.Tx) error {
-		for _, id := range ids {
-			if err := deleteBlob(tx, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	info, err := s.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return -1
+	}
+	return info.Size()
 }
 
-// writeAttachment sniffs, caps, checks, cleans, hashes and encrypts r into a new pending
-// blob. The size cap applies to the input; the hash is of what is stored.
+// writeAttachment sniffs, caps, checks, cleans, hashes and encrypts r into a new blob file,
+// durable under its final name but not yet indexed (an orphan until its document commits).
+// The size cap applies to the input, from stat before streaming when r is a regular file;
+// the hash is of what is stored.
 func (w *Wallet) writeAttachment(r io.Reader, opts AddOptions, role string) (Attachment, error) {
 	a := Attachment{Role: role}
 	maxSize := opts.maxSize()
+	if size := statSize(r); size > maxSize {
+		return a, &TooLargeError{Role: role, Limit: maxSize}
+	}
 	head := make([]byte, schema.SniffLen)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -164,18 +172,18 @@ func (w *Wallet) writeAttachment(r io.Reader, opts AddOptions, role string) (Att
 		}
 		return a, err
 	}
-	bw, err := createBlob(w.db)
+	bf, err := w.createBlob()
 	if err != nil {
 		return a, err
 	}
-	a.BlobID = string(bw.id)
+	a.BlobID = bf.id
 	ok := false
 	defer func() {
 		if !ok {
-			bw.abort()
+			bf.abort()
 		}
 	}()
-	enc, err := crypto.EncryptStream(bw, w.secrets.WalletKey, w.blobBinding(a.BlobID))
+	enc, err := crypto.EncryptStream(bf, w.secrets.WalletKey, w.blobBinding(a.BlobID))
 	if err != nil {
 		return a, err
 	}
@@ -208,7 +216,7 @@ func (w *Wallet) writeAttachment(r io.Reader, opts AddOptions, role string) (Att
 	if err := enc.Close(); err != nil {
 		return a, fmt.Errorf("failed to store %s: %w", role, err)
 	}
-	if err := bw.Close(); err != nil {
+	if err := bf.commit(); err != nil {
 		return a, err
 	}
 	a.SHA256 = hex.EncodeToString(sum())
@@ -237,13 +245,13 @@ func (w *Wallet) Attach(idOrPrefix, role string, r io.Reader, opts AddOptions) (
 	if err != nil {
 		return nil, nil, err
 	}
-	err = update(w.db, func(tx *bolt.Tx) error {
+	err = w.update(func(tx *bolt.Tx) error {
 		// Re-read inside the write transaction: the record is the source of truth.
 		if d, err = w.getTx(tx, d.ID); err != nil {
 			return err
 		}
 		d.Attachments = append(d.Attachments, a)
-		d.UpdatedAt = time.Now().UTC()
+		d.UpdatedAt = w.now().UTC()
 		return w.putDocument(tx, d, []string{a.BlobID}, nil)
 	})
 	if err != nil {
@@ -259,10 +267,10 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) error {
+	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) ([]string, error) {
 		old, err := d.Attachment(ref.String())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		drop := old.BlobID
 		kept := d.Attachments[:0:0]
@@ -277,8 +285,8 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 			kept = append(kept, a)
 		}
 		d.Attachments = kept
-		d.UpdatedAt = time.Now().UTC()
-		return w.putDocument(tx, d, nil, []string{drop})
+		d.UpdatedAt = w.now().UTC()
+		return []string{drop}, w.putDocument(tx, d, nil, []string{drop})
 	})
 }
 
@@ -293,16 +301,16 @@ func (w *Wallet) OpenAttachment(d *Document, role string) (io.ReadCloser, *Attac
 	if err != nil {
 		return nil, nil, err
 	}
-	br, err := openBlobReader(w.db, a.BlobID)
+	f, err := w.openBlob(d.ID, a)
 	if err != nil {
 		return nil, nil, err
 	}
-	dec, err := crypto.DecryptStream(br, w.secrets.WalletKey, w.blobBinding(a.BlobID))
+	dec, err := crypto.DecryptStream(bufio.NewReaderSize(f, blobBufferSize), w.secrets.WalletKey, w.blobBinding(a.BlobID))
 	if err != nil {
-		br.Close()
+		f.Close()
 		return nil, nil, &CorruptError{Kind: "attachment", ID: d.ID + " " + a.Role, Err: err}
 	}
-	return &checkedReader{r: dec, closer: br, want: *a, doc: d.ID, h: sha256.New()}, a, nil
+	return &checkedReader{r: dec, closer: f, want: *a, doc: d.ID, h: sha256.New()}, a, nil
 }
 
 type checkedReader struct {

@@ -92,47 +92,29 @@ func BenchmarkOpenAttachment(b *testing.B) {
 	}
 }
 
-// BenchmarkBlobWrite is the chunk writer alone, without encryption or hashing: what storage
-// (copies into segment buffers, bbolt, fsync) costs of BenchmarkAddAttachment.
+// BenchmarkBlobWrite is the blob file writer alone, without encryption or hashing: what
+// storage (buffered writes, fsync, rename, folder fsync) costs of BenchmarkAddAttachment.
 func BenchmarkBlobWrite(b *testing.B) {
 	w := newBenchWallet(b)
 	data := pngScan(b, benchScanSize)
 	b.SetBytes(benchScanSize)
 	for b.Loop() {
-		bw, err := createBlob(w.db)
+		bf, err := w.createBlob()
 		if err != nil {
 			b.Fatal(err)
 		}
 		// 64 KiB writes, the size age's stream writer hands down.
 		for off := 0; off < len(data); off += 64 << 10 {
-			if _, err := bw.Write(data[off:min(off+64<<10, len(data))]); err != nil {
+			if _, err := bf.Write(data[off:min(off+64<<10, len(data))]); err != nil {
 				b.Fatal(err)
 			}
 		}
-		if err := bw.Close(); err != nil {
+		if err := bf.commit(); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		w.dropBlobs([]string{string(bw.id)})
+		w.dropBlobs([]string{bf.id})
 		b.StartTimer()
-	}
-}
-
-// BenchmarkBlobRead is the chunk reader alone, without decryption.
-func BenchmarkBlobRead(b *testing.B) {
-	w := newBenchWallet(b)
-	d := benchAdd(b, w, pngScan(b, benchScanSize))
-	buf := make([]byte, 64<<10)
-	b.SetBytes(benchScanSize)
-	for b.Loop() {
-		r, err := openBlobReader(w.db, d.Attachments[0].BlobID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := io.CopyBuffer(io.Discard, struct{ io.Reader }{r}, buf); err != nil {
-			b.Fatal(err)
-		}
-		r.Close()
 	}
 }
 

@@ -1,348 +1,232 @@
 package wallet
 
 import (
+	"bufio"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
-	"unsafe"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/fsutil"
 )
 
-// Attachments are stored as one age stream per blob, cut into chunks of ChunkSize bytes.
-// Chunks are grouped into segments of SegmentChunks, each segment a bucket written in its
-// own transaction: memory stays at about two segments whatever the file size, and no
-// transaction rewrites pages of an earlier segment (bbolt keeps values inline in leaf pages,
-// so appending to one big bucket would re-read and re-write the last chunks every time).
+// Attachments live beside the store: each is one age file in the blob folder, named
+// <blob ID>.age, where the blob folder is the wallet file's path plus ".blobs"
+// (wallet.db.blobs/). A blob is written once under a temporary name (.tmp-<blob ID>),
+// fsynced, renamed into place and the folder fsynced; only then does the transaction that
+// commits the document put the blob ID into the blob index (bucket "blobs", blob ID ->
+// document ID). A blob file the index does not name is an orphan (a crash, a refused add,
+// Ctrl-C, a removed document) and the next writer deletes it. Each age file is bound to the
+// wallet and the blob ID (S3): a blob moved to another name or another wallet does not
+// decrypt.
 const (
-	ChunkSize     = 1 << 20
-	SegmentChunks = 8
+	blobFolderSuffix = ".blobs"
+	blobFileSuffix   = ".age"
+	blobTempPrefix   = ".tmp-"
+	blobBufferSize   = 1 << 20 // one write syscall per MiB of ciphertext
 )
 
-// testOnlyChunkSize and testOnlySegmentChunks shrink the layout in tests, so that a
-// multi-segment attachment takes kilobytes instead of megabytes. Reading never depends on
-// them: it follows whatever chunks and segments the file holds.
-var (
-	testOnlyChunkSize     = ChunkSize
-	testOnlySegmentChunks = SegmentChunks
-)
+// blobFolder is the folder of the wallet file path's blobs.
+func blobFolder(walletPath string) string { return walletPath + blobFolderSuffix }
 
-var keyPending = []byte("pending")
-
-// blobWriter is an io.WriteCloser that appends age ciphertext to a blob's chunks. While one
-// segment commits (bbolt copies it into pages, writes and fsyncs them) in the background,
-// the next one fills: encryption and hashing overlap the disk's sync latency. Two segments of
-// buffers are all it ever holds.
-type blobWriter struct {
-	db       *bolt.DB
-	id       []byte
-	fill     *segment   // being filled
-	spare    *segment   // free for the next fill; nil while committing
-	inflight chan error // result of the segment committing in the background, or nil
-	next     uint32     // index of the next segment to commit
+func (w *Wallet) blobPath(id string) string {
+	return filepath.Join(blobFolder(w.path), id+blobFileSuffix)
 }
 
-// segment is one transaction's worth of chunks.
-type segment struct {
-	bufs  [][]byte // one per chunk
-	n     int      // chunks filled
-	index uint32
-}
-
-func newSegment() *segment {
-	s := &segment{bufs: make([][]byte, testOnlySegmentChunks)}
-	for i := range s.bufs {
-		s.bufs[i] = make([]byte, 0, testOnlyChunkSize)
-	}
-	return s
-}
-
-func newBlobID() []byte {
+func newBlobID() string {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		panic(err)
 	}
-	return []byte(hex.EncodeToString(b))
+	return hex.EncodeToString(b)
 }
 
-// createBlob makes the blob's bucket, marked pending: until a document record that refers to
-// it is committed (which clears the mark in the same transaction), the next writer's
-// collectOrphans removes it.
-func createBlob(db *bolt.DB) (*blobWriter, error) {
+// validBlobID says whether s is a name newBlobID could have made: an index entry or a file
+// name that is not one is never used as a path.
+func validBlobID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil && strings.ToLower(s) == s
+}
+
+// blobFile is a blob being written: a temporary file in the blob folder.
+type blobFile struct {
+	id   string
+	tmp  string
+	dst  string
+	dir  string
+	file *os.File
+	buf  *bufio.Writer
+}
+
+// createBlob opens a new temporary blob file (0600, O_EXCL) in the blob folder (0700).
+func (w *Wallet) createBlob() (*blobFile, error) {
+	dir := blobFolder(w.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("failed to create the blob folder: %w", err)
+	}
 	id := newBlobID()
-	err := update(db, func(tx *bolt.Tx) error {
-		b, err := tx.Bucket(bucketBlobs).CreateBucket(id)
-		if err != nil {
-			return err
-		}
-		return b.Put(keyPending, []byte{1})
-	})
+	b := &blobFile{id: id, dir: dir, tmp: filepath.Join(dir, blobTempPrefix+id), dst: w.blobPath(id)}
+	f, err := os.OpenFile(b.tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("failed to create attachment: %w", err)
+		return nil, fmt.Errorf("failed to create attachment file: %w", err)
 	}
-	return &blobWriter{db: db, id: id, fill: newSegment()}, nil
+	b.file, b.buf = f, bufio.NewWriterSize(f, blobBufferSize)
+	return b, nil
 }
 
-func (bw *blobWriter) Write(p []byte) (int, error) {
-	written := 0
-	for len(p) > 0 {
-		seg := bw.fill
-		buf := &seg.bufs[seg.n]
-		k := min(cap(*buf)-len(*buf), len(p))
-		*buf = append(*buf, p[:k]...)
-		p, written = p[k:], written+k
-		if len(*buf) == cap(*buf) {
-			seg.n++
-			if seg.n == len(seg.bufs) {
-				if err := bw.flush(); err != nil {
-					return written, err
-				}
-			}
-		}
-	}
-	return written, nil
-}
+func (b *blobFile) Write(p []byte) (int, error) { return b.buf.Write(p) }
 
-// Close writes the last, partial segment and waits until every segment is committed.
-func (bw *blobWriter) Close() error {
-	seg := bw.fill
-	if seg.n < len(seg.bufs) && len(seg.bufs[seg.n]) > 0 {
-		seg.n++
+// commit makes the blob durable under its final name: flush, fsync, close, rename, fsync
+// of the folder. After it the blob is an orphan until a document record names it.
+func (b *blobFile) commit() error {
+	err := b.buf.Flush()
+	if err == nil {
+		err = b.file.Sync()
 	}
-	if seg.n > 0 {
-		if err := bw.flush(); err != nil {
-			return err
-		}
+	if cerr := b.file.Close(); err == nil {
+		err = cerr
 	}
-	return bw.wait()
-}
-
-// flush hands the filled segment to a background commit, after the previous one finished.
-func (bw *blobWriter) flush() error {
-	if err := bw.wait(); err != nil {
-		return err
+	b.file = nil
+	if err == nil {
+		err = os.Rename(b.tmp, b.dst)
 	}
-	seg := bw.fill
-	seg.index = bw.next
-	bw.next++
-	bw.inflight = make(chan error, 1)
-	go func(done chan<- error) { done <- bw.commit(seg) }(bw.inflight)
-	if bw.fill = bw.spare; bw.fill == nil {
-		bw.fill = newSegment()
+	if err == nil {
+		err = fsutil.SyncDir(b.dir)
 	}
-	bw.spare = seg
-	return nil
-}
-
-// wait returns the result of the commit in flight, if any. After it, the spare segment's
-// buffers are free: bbolt copied the values into its pages at commit.
-func (bw *blobWriter) wait() error {
-	if bw.inflight == nil {
-		return nil
-	}
-	err := <-bw.inflight
-	bw.inflight = nil
-	if seg := bw.spare; seg != nil {
-		for i := 0; i < seg.n; i++ {
-			seg.bufs[i] = seg.bufs[i][:0]
-		}
-		seg.n = 0
-	}
-	return err
-}
-
-func (bw *blobWriter) commit(s *segment) error {
-	err := update(bw.db, func(tx *bolt.Tx) error {
-		blob := tx.Bucket(bucketBlobs).Bucket(bw.id)
-		if blob == nil {
-			return errors.New("attachment bucket vanished")
-		}
-		seg, err := blob.CreateBucket(u32key(s.index))
-		if err != nil {
-			return err
-		}
-		seg.FillPercent = 1 // append-only: pack pages full
-		for i := 0; i < s.n; i++ {
-			if err := seg.Put(u32key(uint32(i)), s.bufs[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 	if err != nil {
-		return fmt.Errorf("failed to write attachment chunks: %w", err)
+		b.abort()
+		return fmt.Errorf("failed to write attachment file: %w", err)
 	}
 	return nil
 }
 
-// abort removes a blob whose writing failed; if even that fails, it stays pending and the
-// next writer collects it.
-func (bw *blobWriter) abort() {
-	_ = bw.wait() // a commit still in flight would otherwise land after the delete
-	_ = update(bw.db, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketBlobs).DeleteBucket(bw.id)
-	})
+// abort removes a blob whose writing failed; what cannot be removed now, the next writer
+// collects.
+func (b *blobFile) abort() {
+	if b.file != nil {
+		b.file.Close()
+		b.file = nil
+	}
+	os.Remove(b.tmp)
 }
 
-func u32key(i uint32) []byte {
-	var k [4]byte
-	binary.BigEndian.PutUint32(k[:], i)
-	return k[:]
+// removeBlobFiles deletes blob files no record names any more (after the transaction that
+// dropped them committed, or after a failed add). Failures are left to the next writer.
+func (w *Wallet) removeBlobFiles(ids []string) {
+	removed := false
+	for _, id := range ids {
+		if validBlobID(id) && os.Remove(w.blobPath(id)) == nil {
+			removed = true
+		}
+	}
+	if removed {
+		_ = fsutil.SyncDir(blobFolder(w.path))
+	}
 }
 
-// collectOrphans deletes every blob still marked pending: one whose writer crashed or failed
-// before its document was committed. It runs when a writer unlocks, holding the exclusive
-// lock, so no other process can be in the middle of writing one.
-func (w *Wallet) collectOrphans() error {
-	return update(w.db, func(tx *bolt.Tx) error {
-		blobs := tx.Bucket(bucketBlobs)
-		var orphans [][]byte
-		err := blobs.ForEachBucket(func(k []byte) error {
-			if blobs.Bucket(k).Get(keyPending) != nil {
-				orphans = append(orphans, clone(k))
-			}
-			return nil
-		})
-		if err != nil {
+// indexBlobs records the blobs of document docID in the blob index, inside the transaction
+// that commits the document.
+func indexBlobs(tx *bolt.Tx, docID string, ids []string) error {
+	idx := tx.Bucket(bucketBlobs)
+	for _, id := range ids {
+		if err := idx.Put([]byte(id), []byte(docID)); err != nil {
 			return err
 		}
-		for _, k := range orphans {
-			if err := blobs.DeleteBucket(k); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// blobReader streams a blob's ciphertext chunk by chunk inside one read transaction. Chunk
-// pages are released from the process's mapping once read, so reading a large attachment
-// does not grow resident memory with its size. Its transaction outlives any one call, so
-// each Read runs under guarded itself.
-type blobReader struct {
-	tx       *bolt.Tx
-	file     string
-	seg      *bolt.Cursor
-	chunks   *bolt.Cursor
-	val      []byte  // the current chunk, as mapped
-	cur      []byte  // what is left of it to read
-	mapping  uintptr // start of bbolt's mapping of the file
-	pageHigh uintptr // end of the pages this transaction can see
-	done     bool
-}
-
-func openBlobReader(db *bolt.DB, id string) (*blobReader, error) {
-	r := &blobReader{file: filepath.Base(db.Path())}
-	err := guarded(r.file, func() error {
-		var err error
-		if r.tx, err = db.Begin(false); err != nil {
-			return fmt.Errorf("failed to read attachment: %w", err)
-		}
-		r.mapping = db.Info().Data
-		r.pageHigh = r.mapping + uintptr(r.tx.Size())
-		blob := r.tx.Bucket(bucketBlobs).Bucket([]byte(id))
-		if blob == nil || blob.Get(keyPending) != nil {
-			return &CorruptError{Kind: "attachment", ID: id, Err: errors.New("missing chunks")}
-		}
-		r.seg = blob.Cursor()
-		return nil
-	})
-	if err != nil {
-		if r.tx != nil {
-			r.tx.Rollback()
-		}
-		return nil, err
 	}
-	return r, nil
-}
-
-func (r *blobReader) Read(p []byte) (n int, err error) {
-	err = guarded(r.file, func() error {
-		for len(r.cur) == 0 {
-			if r.done {
-				return io.EOF
-			}
-			if err := r.next(); err != nil {
-				return err
-			}
-		}
-		// The copy reads the mapping too: on a damaged page it is what faults.
-		n = copy(p, r.cur)
-		r.cur = r.cur[n:]
-		if len(r.cur) == 0 && r.mapped(r.val) {
-			releasePages(r.val)
-		}
-		return nil
-	})
-	return n, err
-}
-
-// mapped says whether b lies inside the file's pages. A damaged element header can make
-// bbolt hand out a value that points elsewhere in memory; its pages must never be
-// released, since that would discard memory that is not the file's.
-func (r *blobReader) mapped(b []byte) bool {
-	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	return start >= r.mapping && start <= r.pageHigh && uintptr(len(b)) <= r.pageHigh-start
-}
-
-// next moves to the next chunk, crossing into the next segment bucket when one ends.
-func (r *blobReader) next() error {
-	var k, v []byte
-	if r.chunks != nil {
-		k, v = r.chunks.Next()
-	}
-	for k == nil {
-		var sk, sv []byte
-		if r.chunks == nil {
-			sk, sv = r.seg.First()
-		} else {
-			sk, sv = r.seg.Next()
-		}
-		for sk != nil && sv != nil { // skip plain keys; segments are nested buckets
-			sk, sv = r.seg.Next()
-		}
-		if sk == nil {
-			r.done = true
-			return nil
-		}
-		seg := r.seg.Bucket().Bucket(sk)
-		r.chunks = seg.Cursor()
-		k, v = r.chunks.First()
-	}
-	if v == nil {
-		return &CorruptError{Kind: "wallet file", ID: r.file, Err: errors.New("malformed attachment chunk")}
-	}
-	r.val, r.cur = v, v
 	return nil
 }
 
-func (r *blobReader) Close() error {
-	return guarded(r.file, r.tx.Rollback)
+// unindexBlobs removes blobs from the index inside a transaction; their files are removed
+// once it committed.
+func unindexBlobs(tx *bolt.Tx, ids []string) error {
+	idx := tx.Bucket(bucketBlobs)
+	for _, id := range ids {
+		if err := idx.Delete([]byte(id)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// deleteBlob removes a blob inside a transaction the caller commits.
-func deleteBlob(tx *bolt.Tx, id string) error {
-	err := tx.Bucket(bucketBlobs).DeleteBucket([]byte(id))
-	if errors.Is(err, bolterrors.ErrBucketNotFound) {
+// collectOrphans deletes every file in the blob folder that the blob index does not name:
+// temporary files and blobs whose document was never committed or was removed. It runs
+// when a writer unlocks, holding the exclusive lock, so no other process is writing one.
+// It returns the number of files removed.
+func (w *Wallet) collectOrphans() (int, error) {
+	orphans, err := w.orphans()
+	if err != nil {
+		return 0, err
+	}
+	dir := blobFolder(w.path)
+	n := 0
+	for _, name := range orphans {
+		if err := os.Remove(filepath.Join(dir, name)); err == nil {
+			n++
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return n, fmt.Errorf("failed to remove an orphaned attachment file: %w", err)
+		}
+	}
+	if n > 0 {
+		if err := fsutil.SyncDir(dir); err != nil {
+			return n, fmt.Errorf("failed to sync the blob folder: %w", err)
+		}
+	}
+	return n, nil
+}
+
+// orphans lists the names in the blob folder that no index entry accounts for.
+func (w *Wallet) orphans() ([]string, error) {
+	entries, err := os.ReadDir(blobFolder(w.path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to read the blob folder: %w", err)
+	}
+	var orphans []string
+	err = view(w.db, func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bucketBlobs)
+		for _, e := range entries {
+			name := e.Name()
+			id, isBlob := strings.CutSuffix(name, blobFileSuffix)
+			if isBlob && validBlobID(id) && e.Type().IsRegular() && idx.Get([]byte(id)) != nil {
+				continue
+			}
+			if isBlob || strings.HasPrefix(name, blobTempPrefix) {
+				orphans = append(orphans, name)
+			}
+		}
 		return nil
-	}
-	return err
+	})
+	return orphans, err
 }
 
-// commitBlob clears the pending mark of a blob inside the transaction that commits its document.
-func commitBlob(tx *bolt.Tx, id string) error {
-	blob := tx.Bucket(bucketBlobs).Bucket([]byte(id))
-	if blob == nil {
-		return fmt.Errorf("attachment %s vanished before commit", id)
+// errBlobMissing is why an attachment is corrupt when its blob file is gone.
+var errBlobMissing = errors.New("attachment file missing")
+
+// openBlob opens a blob's age file for reading; a missing file is damage to the wallet.
+func (w *Wallet) openBlob(doc string, a *Attachment) (*os.File, error) {
+	if !validBlobID(a.BlobID) {
+		return nil, &CorruptError{Kind: "attachment", ID: doc + " " + a.Role, Err: errors.New("malformed blob ID")}
 	}
-	return blob.Delete(keyPending)
+	f, err := os.Open(w.blobPath(a.BlobID))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &CorruptError{Kind: "attachment", ID: doc + " " + a.Role, Err: errBlobMissing}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to open attachment: %w", err)
+	}
+	return f, nil
 }
 
 // blobBinding is what a blob's age stream is bound to (S3).

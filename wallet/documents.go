@@ -196,22 +196,19 @@ func (w *Wallet) Resolve(selector string) (*Document, error) {
 	return w.Get(selector)
 }
 
-// putDocument seals and stores d, clearing the pending mark of newBlobs and deleting
-// dropBlobs in the same transaction, so a document and its attachments change together.
+// putDocument seals and stores d, indexing newBlobs and unindexing dropBlobs in the same
+// transaction, so a document and its attachments change together. The caller removes the
+// files of dropBlobs once the transaction committed.
 func (w *Wallet) putDocument(tx *bolt.Tx, d *Document, newBlobs, dropBlobs []string) error {
 	sealed, err := w.sealDocument(d)
 	if err != nil {
 		return err
 	}
-	for _, id := range newBlobs {
-		if err := commitBlob(tx, id); err != nil {
-			return err
-		}
+	if err := indexBlobs(tx, d.ID, newBlobs); err != nil {
+		return err
 	}
-	for _, id := range dropBlobs {
-		if err := deleteBlob(tx, id); err != nil {
-			return err
-		}
+	if err := unindexBlobs(tx, dropBlobs); err != nil {
+		return err
 	}
 	return tx.Bucket(bucketDocuments).Put([]byte(d.ID), sealed)
 }
@@ -219,18 +216,18 @@ func (w *Wallet) putDocument(tx *bolt.Tx, d *Document, newBlobs, dropBlobs []str
 // Edit changes fields and the label of a document. set values are validated; unset names
 // must be optional fields; the result must still have every required field.
 func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, label *string) (*Document, error) {
-	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) error {
+	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) ([]string, error) {
 		spec, err := schema.LookupType(d.Type)
 		if err != nil {
-			return &CorruptError{Kind: "document", ID: d.ID, Err: err}
+			return nil, &CorruptError{Kind: "document", ID: d.ID, Err: err}
 		}
 		norm, err := spec.NormalizeFields(set)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, name := range unset {
 			if _, ok := spec.Field(name); !ok {
-				return &InvalidInputError{Field: name, Reason: "no such field for " + d.Type}
+				return nil, &InvalidInputError{Field: name, Reason: "no such field for " + d.Type}
 			}
 			delete(d.Fields, name)
 		}
@@ -238,50 +235,58 @@ func (w *Wallet) Edit(idOrPrefix string, set map[string]string, unset []string, 
 			d.Fields[k] = v
 		}
 		if err := spec.CheckRequired(d.Fields); err != nil {
-			return err
+			return nil, err
 		}
-		if err := spec.CheckDates(d.Fields, time.Now()); err != nil {
-			return err
+		if err := spec.CheckDates(d.Fields, w.now()); err != nil {
+			return nil, err
 		}
 		if label != nil {
 			if d.Label, err = normalizeLabel(*label); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		d.UpdatedAt = time.Now().UTC()
-		return w.putDocument(tx, d, nil, nil)
+		d.UpdatedAt = w.now().UTC()
+		return nil, w.putDocument(tx, d, nil, nil)
 	})
 }
 
 // changeDocument loads a document inside one write transaction and lets change modify or
-// delete it there, so that the record read is the record changed.
-func (w *Wallet) changeDocument(idOrPrefix string, change func(tx *bolt.Tx, d *Document) error) (*Document, error) {
+// delete it there, so that the record read is the record changed. change returns the blobs
+// it unindexed; their files are removed once the transaction committed.
+func (w *Wallet) changeDocument(idOrPrefix string, change func(tx *bolt.Tx, d *Document) ([]string, error)) (*Document, error) {
 	if err := w.writable(); err != nil {
 		return nil, err
 	}
-	var d *Document
-	err := update(w.db, func(tx *bolt.Tx) error {
+	var (
+		d       *Document
+		dropped []string
+	)
+	err := w.update(func(tx *bolt.Tx) error {
 		var err error
 		if d, err = w.getTx(tx, idOrPrefix); err != nil {
 			return err
 		}
-		return change(tx, d)
+		dropped, err = change(tx, d)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	w.removeBlobFiles(dropped)
 	return d, nil
 }
 
 // Remove deletes a document and its attachments in one transaction.
 func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
-	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) error {
-		for _, a := range d.Attachments {
-			if err := deleteBlob(tx, a.BlobID); err != nil {
-				return err
-			}
+	return w.changeDocument(idOrPrefix, func(tx *bolt.Tx, d *Document) ([]string, error) {
+		ids := make([]string, len(d.Attachments))
+		for i, a := range d.Attachments {
+			ids[i] = a.BlobID
 		}
-		return tx.Bucket(bucketDocuments).Delete([]byte(d.ID))
+		if err := unindexBlobs(tx, ids); err != nil {
+			return nil, err
+		}
+		return ids, tx.Bucket(bucketDocuments).Delete([]byte(d.ID))
 	})
 }
 

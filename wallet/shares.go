@@ -43,7 +43,7 @@ func (w *Wallet) RecordShare(s ShareRecord) error {
 	if s.BundleID == "" {
 		return errors.New("failed to record share: empty bundle ID")
 	}
-	return update(w.db, func(tx *bolt.Tx) error {
+	return w.update(func(tx *bolt.Tx) error {
 		shares := tx.Bucket(bucketShares)
 		seq, err := shares.NextSequence()
 		if err != nil {
@@ -67,13 +67,9 @@ func (w *Wallet) Shares() ([]ShareRecord, error) {
 	var out []ShareRecord
 	err := view(w.db, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketShares).ForEach(func(k, v []byte) error {
-			plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindShare, string(k)), v)
+			s, err := w.openShare(string(k), v)
 			if err != nil {
-				return &CorruptError{Kind: "share record", ID: string(k), Err: err}
-			}
-			var s ShareRecord
-			if err := json.Unmarshal(plain, &s); err != nil || s.BundleID != string(k) {
-				return &CorruptError{Kind: "share record", ID: string(k), Err: errors.New("malformed record")}
+				return err
 			}
 			out = append(out, s)
 			return nil
@@ -86,4 +82,17 @@ func (w *Wallet) Shares() ([]ShareRecord, error) {
 		return out[i].Sequence < out[j].Sequence
 	})
 	return out, err
+}
+
+// openShare opens one sealed share record stored under key id.
+func (w *Wallet) openShare(id string, sealed []byte) (ShareRecord, error) {
+	var s ShareRecord
+	plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindShare, id), sealed)
+	if err != nil {
+		return s, &CorruptError{Kind: "share record", ID: id, Err: err}
+	}
+	if err := json.Unmarshal(plain, &s); err != nil || s.BundleID != id {
+		return s, &CorruptError{Kind: "share record", ID: id, Err: errors.New("malformed record")}
+	}
+	return s, nil
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -16,7 +18,11 @@ import (
 )
 
 // FormatVersion names the on-disk layout; a file with another value is refused.
-const FormatVersion = "paspor-wallet/1"
+const FormatVersion = "paspor-wallet/2"
+
+// ErrUnsupportedFormat means the wallet file is of a format this version does not read
+// (format 1, from before scans moved beside the store, or a newer one).
+var ErrUnsupportedFormat = errors.New("unsupported wallet format")
 
 // DefaultLockTimeout is how long Open waits for another process to release the wallet (S10).
 const DefaultLockTimeout = time.Second
@@ -37,6 +43,7 @@ var (
 	keyKDF       = []byte("kdf")
 	keySalt      = []byte("salt")
 	keySlot      = []byte("slot")
+	keyMAC       = []byte("mac")
 )
 
 // OpenOptions says how to open a wallet file.
@@ -46,6 +53,8 @@ type OpenOptions struct {
 	ReadOnly bool
 	// LockTimeout bounds the wait for the lock; 0 means DefaultLockTimeout.
 	LockTimeout time.Duration
+	// Now is the clock for the timestamps the unlocked wallet writes; nil means time.Now.
+	Now func() time.Time
 }
 
 // header is the public part of a wallet, readable before unlocking.
@@ -56,6 +65,26 @@ type header struct {
 	KDF       crypto.KDFParams
 	Salt      []byte
 	Slot      []byte
+	MAC       []byte // crypto.HeaderMAC over macFields, keyed from the device secret
+}
+
+// macFields are the header fields the header MAC covers, in a fixed order.
+func (h header) macFields() [][]byte {
+	kdf, _ := json.Marshal(h.KDF)
+	created, _ := h.CreatedAt.UTC().MarshalText()
+	return [][]byte{[]byte(FormatVersion), []byte(h.WalletID), created, []byte(h.Factor), kdf, h.Salt, h.Slot}
+}
+
+// seal sets the header MAC for device.
+func (h *header) seal(device []byte) error {
+	mac, err := crypto.HeaderMAC(device, h.macFields()...)
+	h.MAC = mac
+	return err
+}
+
+// verify checks the header MAC with device; it runs before any KDF.
+func (h header) verify(device []byte) bool {
+	return crypto.VerifyHeaderMAC(device, h.MAC, h.macFields()...) == nil
 }
 
 // Locked is an opened but not yet unlocked wallet: it knows its ID and which kind of
@@ -65,6 +94,7 @@ type Locked struct {
 	path     string
 	readOnly bool
 	hdr      header
+	now      func() time.Time
 }
 
 // Open opens the wallet file at path and reads its public header. It returns
@@ -81,7 +111,7 @@ func Open(path string, opts OpenOptions) (*Locked, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Locked{db: db, path: path, readOnly: opts.ReadOnly}
+	l := &Locked{db: db, path: path, readOnly: opts.ReadOnly, now: opts.Now}
 	if err := view(db, func(tx *bolt.Tx) error {
 		h, err := readHeader(tx)
 		l.hdr = h
@@ -135,10 +165,20 @@ func guarded(file string, fn func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = &CorruptError{Kind: "wallet file", ID: file, Err: fmt.Errorf("store fault: %v", r)}
+			err = &CorruptError{Kind: "wallet file", ID: file, Err: storeFault(r)}
 		}
 	}()
 	return fn()
+}
+
+// storeFault describes a recovered panic without repeating what it carries: bbolt's own
+// panic messages can quote keys and page bytes of the damaged file, so only Go runtime
+// errors (fixed texts with numbers) are kept.
+func storeFault(r any) error {
+	if re, ok := r.(runtime.Error); ok {
+		return fmt.Errorf("store fault: %s", re.Error())
+	}
+	return errors.New("store fault: bbolt stopped on a damaged page")
 }
 
 // view and update are db.View and db.Update under guarded: every transaction of the wallet
@@ -157,13 +197,17 @@ func readHeader(tx *bolt.Tx) (header, error) {
 	if meta == nil {
 		return h, &CorruptError{Kind: "wallet header", ID: "meta", Err: errors.New("missing")}
 	}
-	if string(meta.Get(keyFormat)) != FormatVersion {
+	if format := meta.Get(keyFormat); string(format) != FormatVersion {
+		if isFormatName(format) {
+			return h, fmt.Errorf("%w: the file is %s, this paspor reads %s", ErrUnsupportedFormat, format, FormatVersion)
+		}
 		return h, &CorruptError{Kind: "wallet header", ID: "format", Err: errors.New("unknown format")}
 	}
 	h.WalletID = string(meta.Get(keyWalletID))
 	h.Factor = string(meta.Get(keyFactor))
 	h.Salt = clone(meta.Get(keySalt))
 	h.Slot = clone(meta.Get(keySlot))
+	h.MAC = clone(meta.Get(keyMAC))
 	if err := h.CreatedAt.UnmarshalText(meta.Get(keyCreatedAt)); err != nil {
 		return h, &CorruptError{Kind: "wallet header", ID: "created_at", Err: err}
 	}
@@ -174,10 +218,11 @@ func readHeader(tx *bolt.Tx) (header, error) {
 		return h, &CorruptError{Kind: "wallet header", ID: "kdf", Err: err}
 	}
 	if !validWalletID(h.WalletID) || len(h.Salt) != crypto.SaltSize || len(h.Slot) == 0 ||
+		len(h.MAC) != crypto.HeaderMACSize ||
 		(h.Factor != FactorKeyring && h.Factor != FactorFile) {
 		return h, &CorruptError{Kind: "wallet header", ID: "meta", Err: errors.New("malformed")}
 	}
-	for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares} {
+	for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares, bucketState} {
 		if tx.Bucket(b) == nil {
 			return h, &CorruptError{Kind: "wallet header", ID: string(b), Err: errors.New("missing bucket")}
 		}
@@ -201,13 +246,28 @@ func writeHeader(tx *bolt.Tx, h header) error {
 	for _, kv := range []struct{ k, v []byte }{
 		{keyFormat, []byte(FormatVersion)}, {keyWalletID, []byte(h.WalletID)},
 		{keyCreatedAt, created}, {keyFactor, []byte(h.Factor)}, {keyKDF, kdf},
-		{keySalt, h.Salt}, {keySlot, h.Slot},
+		{keySalt, h.Salt}, {keySlot, h.Slot}, {keyMAC, h.MAC},
 	} {
 		if err := meta.Put(kv.k, kv.v); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// isFormatName says whether b looks like a paspor format name ("paspor-wallet/N"), so that
+// an old or newer wallet is told apart from a damaged header; only then is it quoted.
+func isFormatName(b []byte) bool {
+	rest, ok := strings.CutPrefix(string(b), "paspor-wallet/")
+	if !ok || rest == "" || len(rest) > 4 {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // WalletID returns the wallet's public random identifier.
@@ -227,14 +287,4 @@ func clone(b []byte) []byte {
 		return nil
 	}
 	return append([]byte(nil), b...)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -63,11 +63,12 @@ type tamperDoc struct {
 }
 
 type tamperFlip struct {
+	Blob     string // the blob file flipped, by blob ID; "" for the store file
 	Offset   int64
 	Mask     byte
 	Writable bool   // open read-write (loads the freelist, collects orphans) rather than read-only
 	Region   string // what the byte belongs to (parent side only)
-	Owner    string // the document whose record or chunk value holds the byte, if any
+	Owner    string // the document whose blob holds the byte, if any
 }
 
 type flipResult struct {
@@ -125,10 +126,16 @@ func runTamperChild(t *testing.T, planPath string) {
 func checkFlip(plan *tamperPlan, pristine []byte, i int, path string) flipResult {
 	f := plan.Flips[i]
 	damaged := append([]byte(nil), pristine...)
-	damaged[f.Offset] ^= f.Mask
+	if f.Blob == "" {
+		damaged[f.Offset] ^= f.Mask
+	}
 	if err := os.WriteFile(path, damaged, 0o600); err != nil {
 		return flipResult{Outcome: outcomeUntyped, Detail: err.Error()}
 	}
+	if err := copyBlobs(plan.Wallet, path, f.Blob, f.Offset, f.Mask); err != nil {
+		return flipResult{Outcome: outcomeUntyped, Detail: err.Error()}
+	}
+	defer os.RemoveAll(blobFolder(path))
 	l, err := Open(path, OpenOptions{ReadOnly: !f.Writable})
 	if err != nil {
 		return classifyErr("open", err)
@@ -234,21 +241,44 @@ func readAttachmentSum(w *Wallet, d *Document, role string) (string, error) {
 }
 
 // classifyErr sorts an error into the documented classes; anything else is a finding.
+// A header flip may change the wallet ID so that the key file no longer matches it: the
+// factor store then refuses the key file, an unlock failure the CLI reports as one.
 func classifyErr(step string, err error) flipResult {
-	var nf *NotFoundError
+	var (
+		nf *NotFoundError
+		kf *factor.KeyFileError
+	)
 	detail := step + ": " + err.Error()
 	if ce := (*CorruptError)(nil); errors.As(err, &ce) && ce.Err != nil {
 		detail += " (" + ce.Err.Error() + ")"
 	}
+	detail = capDetail(detail)
 	switch {
 	case errors.Is(err, ErrCorrupt):
 		return flipResult{Outcome: outcomeCorrupt, Detail: detail}
-	case errors.Is(err, ErrUnlockFailed) && step == "unlock":
+	case errors.Is(err, ErrUnlockFailed) && step == "unlock",
+		errors.Is(err, ErrFactorMissing) && step == "unlock",
+		errors.As(err, &kf) && kf.Problem == factor.KeyFileForeign && step == "unlock":
 		return flipResult{Outcome: outcomeUnlock, Detail: detail}
 	case errors.As(err, &nf) && step != "open" && step != "unlock":
 		return flipResult{Outcome: outcomeNotFound, Detail: detail}
 	}
 	return flipResult{Outcome: outcomeUntyped, Detail: fmt.Sprintf("%s (%T)", detail, err)}
+}
+
+// maxDetail bounds one flip's detail: the sweep's output stays small even when every flip
+// fails.
+const maxDetail = 200
+
+// capDetail escapes what is not printable ASCII (an error may quote bytes of the damaged
+// file) and cuts the text to maxDetail bytes.
+func capDetail(s string) string {
+	q := strconv.QuoteToASCII(s)
+	q = q[1 : len(q)-1]
+	if len(q) > maxDetail {
+		q = q[:maxDetail] + "..."
+	}
+	return q
 }
 
 // flipDir is where the damaged copies go: /dev/shm when there is one, since a read-write

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/cryptotest"
 	"time"
 	"unsafe"
 
@@ -22,19 +23,22 @@ import (
 )
 
 const (
-	tamperSeed    = 4 // fixed so a finding can be replayed
+	tamperSeed    = 4 // fixed so that a finding can be replayed
 	tamperUniform = 2000
-	tamperShards  = 2 // child processes at a time: the machine has 2 cores
+	// tamperPerValueKind flips land in each kind of value (record, index, header, share, state).
+	tamperPerValueKind = 8
+	tamperShards       = 2 // child processes at a time: the machine has 2 cores
 	// metaBytes is what a meta page holds: the page header (16) and the meta (64). Every one of
 	// these bytes is flipped in pages 0 and 1; the rest of those pages is sampled by stride.
 	metaBytes  = 80
 	metaStride = 97
 )
 
-// TestTamperSweep flips single bytes of a real wallet file and reads everything back: each
-// flip must give the original content or a typed error, never a panic, a crash, a hang or
-// wrong plaintext, and damage inside one document's record or chunks must leave the other
-// documents readable. The figures it logs go into SECURITY.md.
+// TestTamperSweep flips single bytes of a real wallet (the store file and its blob files)
+// and reads everything back: each flip must give the original content or a typed error,
+// never a panic, a crash, a hang or wrong plaintext, and damage inside one document's blob
+// must leave the other documents readable. A flip in a record breaks the sealed state, so
+// the whole wallet is refused as corrupt. The figures it logs go into SECURITY.md.
 func TestTamperSweep(t *testing.T) {
 	if plan := os.Getenv(envTamperPlan); plan != "" {
 		runTamperChild(t, plan)
@@ -42,8 +46,9 @@ func TestTamperSweep(t *testing.T) {
 	}
 	dir := t.TempDir()
 	plan := buildTamperWallet(t, dir)
+	t.Logf("swept wallet: sha256 %s", fileSum(t, plan.Wallet))
 	regions := mapTamperRegions(t, plan)
-	plan.Flips = sampleFlips(regions, regions.used)
+	plan.Flips = append(sampleFlips(regions, regions.used), sampleBlobFlips(t, plan)...)
 	planPath := filepath.Join(dir, "plan.json")
 	b, err := json.Marshal(plan)
 	if err != nil {
@@ -59,21 +64,51 @@ func TestTamperSweep(t *testing.T) {
 	reportTamper(t, plan, results)
 }
 
-// buildTamperWallet makes a wallet with several documents, fields, a share record and
-// attachments of one to three chunk segments. Chunks are shrunk to 5000 bytes (two 4 KiB
-// pages, so chunk values live on overflow pages as 1 MiB chunks do), two per segment.
-func buildTamperWallet(t *testing.T, dir string) *tamperPlan {
-	oldSize, oldSeg := testOnlyChunkSize, testOnlySegmentChunks
-	testOnlyChunkSize, testOnlySegmentChunks = 5000, 2
-	defer func() { testOnlyChunkSize, testOnlySegmentChunks = oldSize, oldSeg }()
+// TestTamperWalletDeterministic builds the swept wallet twice: the bytes must be the same,
+// or the sweep's flips land on different bytes from run to run and its findings cannot be
+// replayed.
+func TestTamperWalletDeterministic(t *testing.T) {
+	a := buildTamperWallet(t, t.TempDir())
+	b := buildTamperWallet(t, t.TempDir())
+	if sa, sb := fileSum(t, a.Wallet), fileSum(t, b.Wallet); sa != sb {
+		t.Fatalf("two builds of the swept wallet differ: sha256 %s and %s", sa, sb)
+	}
+	if string(a.Docs[0].Record) != string(b.Docs[0].Record) {
+		t.Fatalf("two builds of the swept wallet hold different documents")
+	}
+}
 
-	plan := &tamperPlan{Wallet: filepath.Join(dir, "wallet.db"), Factor: filepath.Join(dir, "dev.key"), Pass: "tamper"}
-	w, _, err := Init(context.Background(), plan.Wallet, []byte(plan.Pass),
-		InitOptions{Factor: factor.File{Path: plan.Factor}, KDF: cheapKDF})
+func fileSum(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer w.Close()
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// tamperClock is the swept wallet's clock: timestamps of varying length would move every
+// record that follows them.
+var tamperClock = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// buildTamperWallet makes a wallet with several documents, fields, a share record and
+// attachments of a few kilobytes each.
+//
+// The same bytes are built on every run: randomness (IDs, salt, keys, age's nonces) comes
+// from a seeded source, the clock is fixed, and since bbolt places the pages of a
+// transaction that changes several buckets in map order (random), the wallet is built in a
+// scratch file and copied one bucket per transaction (canonicalCopy) before the last,
+// single-bucket changes.
+func buildTamperWallet(t *testing.T, dir string) *tamperPlan {
+	cryptotest.SetGlobalRandom(t, tamperSeed)
+
+	plan := &tamperPlan{Wallet: filepath.Join(dir, "wallet.db"), Factor: filepath.Join(dir, "dev.key"), Pass: "tamper"}
+	scratch := filepath.Join(dir, "scratch.db")
+	w, _, err := Init(context.Background(), scratch, []byte(plan.Pass),
+		InitOptions{Factor: factor.File{Path: plan.Factor}, KDF: cheapKDF, Now: tamperClock})
+	if err != nil {
+		t.Fatal(err)
+	}
 	type att struct {
 		role string
 		size int
@@ -117,6 +152,27 @@ func buildTamperWallet(t *testing.T, dir string) *tamperPlan {
 			files[d.ID][a.Role] = sums[i]
 		}
 	}
+	list, err := w.List("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A removal changes the documents and the blobs buckets: done before the copy.
+	if _, err := w.Remove(list[len(list)-1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	canonicalCopy(t, scratch, plan.Wallet)
+	copyBlobFolder(t, scratch, plan.Wallet)
+	l, err := Open(plan.Wallet, OpenOptions{Now: func() time.Time { return tamperClock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, err = l.Unlock(context.Background(), []byte(plan.Pass), factor.File{Path: plan.Factor}); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
 	finishTamperWallet(t, w, plan, files)
 	return plan
 }
@@ -128,8 +184,9 @@ func setDefault(m map[string]string) map[string]string {
 	return m
 }
 
-// finishTamperWallet edits and removes a document (so the file has free pages and a
-// freelist with entries), records a share, and writes down what every read must return.
+// finishTamperWallet edits a document (so the file has free pages and a freelist with
+// entries), records a share, and writes down what every read must return. Each change
+// touches one bucket, so its pages land in the same places on every run.
 func finishTamperWallet(t *testing.T, w *Wallet, plan *tamperPlan, files map[string]map[string]string) {
 	list, err := w.List("")
 	if err != nil {
@@ -137,9 +194,6 @@ func finishTamperWallet(t *testing.T, w *Wallet, plan *tamperPlan, files map[str
 	}
 	label := "main"
 	if _, err := w.Edit(list[0].ID, map[string]string{"middle_name": "King"}, nil, &label); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Remove(list[len(list)-1].ID); err != nil {
 		t.Fatal(err)
 	}
 	plan.Before, _ = json.Marshal([]ShareRecord(nil))
@@ -165,13 +219,13 @@ func finishTamperWallet(t *testing.T, w *Wallet, plan *tamperPlan, files map[str
 // tamperRegions says, for every byte of the file, what it belongs to.
 type tamperRegions struct {
 	kind  []string // region class per byte
-	owner []string // document ID whose record or chunks hold the byte
+	owner []string // document ID whose record holds the byte
 	used  int      // bytes up to the last page in use; bbolt grows the file ahead of them
 }
 
 // mapTamperRegions labels each byte by its page's type (meta, freelist, branch, leaf, free,
 // beyond the last page) and, for the values bbolt hands out, by what the value is: a
-// document record, an attachment chunk, a header field or a share record. A value's place
+// document record, a blob index entry, a header field, a share record or the sealed state. A value's place
 // in the file is its address minus the start of bbolt's mapping.
 func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	st, err := os.Stat(plan.Wallet)
@@ -185,14 +239,6 @@ func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	}
 	defer db.Close()
 	base := db.Info().Data
-	blobOwner := map[string]string{}
-	for _, d := range plan.Docs {
-		var doc Document
-		json.Unmarshal(d.Record, &doc)
-		for _, a := range doc.Attachments {
-			blobOwner[a.BlobID] = d.ID
-		}
-	}
 	file, err := os.ReadFile(plan.Wallet)
 	if err != nil {
 		t.Fatal(err)
@@ -211,25 +257,14 @@ func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	}
 	err = db.View(func(tx *bolt.Tx) error {
 		markPages(t, tx, r)
-		for _, bucket := range []struct{ name, kind string }{{"meta", "header"}, {"documents", "record"}, {"shares", "share"}} {
-			tx.Bucket([]byte(bucket.name)).ForEach(func(k, v []byte) error {
-				owner := ""
-				if bucket.kind == "record" {
-					owner = string(k)
-				}
-				mark(v, bucket.kind, owner)
+		for _, bucket := range []struct{ name, kind string }{{"meta", "header"}, {"documents", "record"},
+			{"shares", "share"}, {"blobs", "index"}, {"state", "state"}} {
+			tx.Bucket([]byte(bucket.name)).ForEach(func(_, v []byte) error {
+				mark(v, bucket.kind, "")
 				return nil
 			})
 		}
-		blobs := tx.Bucket(bucketBlobs)
-		return blobs.ForEachBucket(func(id []byte) error {
-			return blobs.Bucket(id).ForEachBucket(func(seg []byte) error {
-				return blobs.Bucket(id).Bucket(seg).ForEach(func(_, v []byte) error {
-					mark(v, "chunk", blobOwner[string(id)])
-					return nil
-				})
-			})
-		})
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -265,8 +300,8 @@ func markPages(t *testing.T, tx *bolt.Tx, r *tamperRegions) {
 }
 
 // sampleFlips picks every meta byte of pages 0 and 1, a stride through the rest of them,
-// and tamperUniform offsets spread evenly over the pages in use (one at random in each stratum),
-// each with a random non-zero XOR mask; every other flip opens the wallet read-write.
+// tamperUniform offsets spread evenly over the pages in use (one at random in each stratum)
+// and tamperPerValueKind offsets in each kind of value, each with a random non-zero XOR mask; every other flip opens the wallet read-write.
 func sampleFlips(r *tamperRegions, size int) []tamperFlip {
 	rng := rand.New(rand.NewPCG(tamperSeed, 0))
 	var offsets []int
@@ -280,6 +315,20 @@ func sampleFlips(r *tamperRegions, size int) []tamperFlip {
 	for s := 0; s < tamperUniform; s++ {
 		lo, hi := s*size/tamperUniform, (s+1)*size/tamperUniform
 		offsets = append(offsets, lo+rng.IntN(hi-lo))
+	}
+	// Values are small next to the pages around them, and where they land moves whenever a
+	// record's size does: a few flips in each kind of value, spread over its bytes, keep every
+	// kind covered whatever the layout.
+	for _, kind := range []string{"record", "index", "header", "share", "state"} {
+		var at []int
+		for off := 0; off < size && off < len(r.kind); off++ {
+			if r.kind[off] == kind {
+				at = append(at, off)
+			}
+		}
+		for j := 0; j < tamperPerValueKind && len(at) > 0; j++ {
+			offsets = append(offsets, at[j*len(at)/tamperPerValueKind])
+		}
 	}
 	flips := make([]tamperFlip, len(offsets))
 	for i, off := range offsets {
@@ -351,5 +400,5 @@ func crashSummary(err error, out []byte) string {
 			keep = append(keep, strings.TrimSpace(line))
 		}
 	}
-	return fmt.Sprintf("%v: %s", err, strings.Join(keep, " | "))
+	return capDetail(fmt.Sprintf("%v: %s", err, strings.Join(keep, " | ")))
 }

@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/crypto"
+	"github.com/paspor/paspor/internal/fsutil"
 	"github.com/paspor/paspor/wallet/factor"
 )
 
@@ -33,13 +34,15 @@ type Wallet struct {
 	passphrase []byte // kept to re-derive the KEK on factor rotation; zeroed on Close
 	device     []byte // the device secret that opened the slot
 	factor     factor.Store
+	now        func() time.Time // the clock for timestamps; never nil
+	counter    uint64           // the sealed state's counter as of the last write
 }
 
 // InitOptions configures a new wallet.
 type InitOptions struct {
 	Factor factor.Store
 	KDF    crypto.KDFParams
-	Now    time.Time // zero means time.Now()
+	Now    time.Time // zero means time.Now(); when set, also the clock of the returned Wallet
 }
 
 // Init creates a wallet at path, stores a fresh device secret in opts.Factor and returns the
@@ -76,6 +79,9 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	if h.Slot, err = sealSlot(passphrase, device, h, secrets); err != nil {
 		return nil, "", err
 	}
+	if err := h.seal(device); err != nil {
+		return nil, "", err
+	}
 	code, err := crypto.EncodeRecoveryCode(device)
 	if err != nil {
 		return nil, "", err
@@ -85,7 +91,7 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	if err := opts.Factor.Create(ctx, h.WalletID, device); err != nil {
 		return nil, "", err
 	}
-	if err := createInFolder(path, h); err != nil {
+	if err := createInFolder(path, h, secrets.WalletKey); err != nil {
 		_ = opts.Factor.Delete(context.WithoutCancel(ctx), h.WalletID)
 		return nil, "", err
 	}
@@ -94,19 +100,22 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 		return nil, "", err
 	}
 	w := &Wallet{db: db, path: path, hdr: h, secrets: secrets,
-		passphrase: clone(passphrase), device: device, factor: opts.Factor}
+		passphrase: clone(passphrase), device: device, factor: opts.Factor, now: time.Now}
+	if !opts.Now.IsZero() {
+		w.now = func() time.Time { return opts.Now }
+	}
 	return w, code, nil
 }
 
 // createInFolder creates the wallet's folder (0700) if needed and the file in it; a folder
 // it created is removed again when the file could not be made, so a failed init leaves nothing.
-func createInFolder(path string, h header) error {
+func createInFolder(path string, h header, walletKey []byte) error {
 	dir := filepath.Dir(path)
 	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("failed to create wallet folder: %w", err)
 	}
-	if err := createFile(path, h); err != nil {
+	if err := createFile(path, h, walletKey); err != nil {
 		if os.IsNotExist(statErr) {
 			os.Remove(dir)
 		}
@@ -115,7 +124,7 @@ func createInFolder(path string, h header) error {
 	return nil
 }
 
-func createFile(path string, h header) error {
+func createFile(path string, h header, walletKey []byte) error {
 	tmp := fmt.Sprintf("%s.init-%s", path, newWalletID())
 	db, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: DefaultLockTimeout})
 	if err != nil {
@@ -125,12 +134,12 @@ func createFile(path string, h header) error {
 		if err := writeHeader(tx, h); err != nil {
 			return err
 		}
-		for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares} {
+		for _, b := range [][]byte{bucketDocuments, bucketBlobs, bucketShares, bucketState} {
 			if _, err := tx.CreateBucket(b); err != nil {
 				return err
 			}
 		}
-		return nil
+		return writeState(tx, walletKey, h.WalletID, 0)
 	})
 	if cerr := db.Close(); err == nil {
 		err = cerr
@@ -146,7 +155,7 @@ func createFile(path string, h header) error {
 	if err != nil {
 		return fmt.Errorf("failed to create wallet: %w", err)
 	}
-	return syncDir(filepath.Dir(path))
+	return fsutil.SyncDir(filepath.Dir(path))
 }
 
 // testOnlyDeriveKEK lets the tamper sweep memoise the KDF, a pure function, across the
@@ -198,13 +207,28 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 	if err != nil {
 		return nil, err
 	}
+	// The header MAC is checked with each secret before any KDF runs: a header that neither
+	// authenticates (tampered KDF parameters, factor kind, salt or slot) costs nothing.
+	staged := pending != nil
+	if current != nil && !l.hdr.verify(current) {
+		current = nil
+	}
+	if pending != nil && !l.hdr.verify(pending) {
+		pending = nil
+	}
+	if current == nil && pending == nil {
+		return nil, &CorruptError{Kind: "wallet header", ID: l.hdr.WalletID, Err: errHeaderMismatch}
+	}
 	w := &Wallet{db: l.db, path: l.path, readOnly: l.readOnly, hdr: l.hdr,
-		passphrase: clone(passphrase), factor: factor}
+		passphrase: clone(passphrase), factor: factor, now: l.now}
+	if w.now == nil {
+		w.now = time.Now
+	}
 	if current != nil {
 		w.secrets, err = openSlot(passphrase, current, l.hdr)
 		if err == nil {
 			w.device = current
-			if pending != nil && !l.readOnly {
+			if staged && !l.readOnly {
 				// The rotation never committed its slot: the staged secret is useless.
 				_ = factor.Discard(ctx, l.hdr.WalletID)
 			}
@@ -228,114 +252,26 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 	if w.secrets == nil {
 		return nil, ErrUnlockFailed
 	}
+	if err := view(w.db, func(tx *bolt.Tx) error {
+		w.counter, err = checkState(tx, w.secrets.WalletKey, w.hdr.WalletID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	if !l.readOnly {
-		if err := w.collectOrphans(); err != nil {
+		if _, err := w.collectOrphans(); err != nil {
 			return nil, err
 		}
+		w.removeCompactLeftovers()
 	}
 	return w, nil
 }
 
-// Recover re-installs the device secret from a recovery code into factor, after checking that
-// the code and the passphrase together open the wallet. The Locked handle is consumed.
-func (l *Locked) Recover(ctx context.Context, passphrase []byte, code string, factor factor.Store) error {
-	defer l.db.Close()
-	if l.readOnly {
-		return errors.New("failed to recover: wallet opened read-only")
-	}
-	device, err := crypto.DecodeRecoveryCode(code)
-	if err != nil {
-		return &InvalidInputError{Field: "recovery code", Reason: recoveryReason(err)}
-	}
-	if _, err := openSlot(passphrase, device, l.hdr); err != nil {
-		return err
-	}
-	if err := factor.Save(ctx, l.hdr.WalletID, device); err != nil {
-		return err
-	}
-	if factor.Kind() == l.hdr.Factor {
-		return nil
-	}
-	return update(l.db, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(keyFactor, []byte(factor.Kind()))
-	})
-}
-
-func recoveryReason(err error) string {
-	if errors.Is(err, crypto.ErrRecoveryCodeChecksum) {
-		return "checksum does not match (a character is mistyped)"
-	}
-	return "not a recovery code (want PASPOR- followed by 56 characters)"
-}
-
-// ChangePassphrase re-seals the key slot under a new passphrase (and, if kdf is not nil, new
-// KDF parameters) in one transaction; documents are not touched (S5).
-func (w *Wallet) ChangePassphrase(newPassphrase []byte, kdf *crypto.KDFParams) error {
-	if err := w.writable(); err != nil {
-		return err
-	}
-	if len(newPassphrase) == 0 {
-		return &InvalidInputError{Field: "passphrase", Reason: "empty"}
-	}
-	h := w.hdr
-	if kdf != nil {
-		if err := kdf.Validate(); err != nil {
-			return &InvalidInputError{Field: "kdf", Reason: err.Error()}
-		}
-		h.KDF = *kdf
-	}
-	var err error
-	if h.Salt, err = crypto.NewSalt(); err != nil {
-		return err
-	}
-	if h.Slot, err = sealSlot(newPassphrase, w.device, h, w.secrets); err != nil {
-		return err
-	}
-	if err := update(w.db, func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
-		return fmt.Errorf("failed to save key slot: %w", err)
-	}
-	w.hdr = h
-	clear(w.passphrase)
-	w.passphrase = clone(newPassphrase)
-	return nil
-}
-
-// RotateFactor replaces the device secret and returns the new recovery code. The new secret
-// is staged in the factor store, the slot is re-sealed in one transaction, and only then is the
-// staged secret promoted; Unlock finishes an interrupted rotation (S5).
-func (w *Wallet) RotateFactor(ctx context.Context) (string, error) {
-	if err := w.writable(); err != nil {
-		return "", err
-	}
-	device, err := crypto.NewDeviceSecret()
-	if err != nil {
-		return "", err
-	}
-	code, err := crypto.EncodeRecoveryCode(device)
-	if err != nil {
-		return "", err
-	}
-	h := w.hdr
-	if h.Salt, err = crypto.NewSalt(); err != nil {
-		return "", err
-	}
-	if h.Slot, err = sealSlot(w.passphrase, device, h, w.secrets); err != nil {
-		return "", err
-	}
-	if err := w.factor.Stage(ctx, h.WalletID, device); err != nil {
-		return "", err
-	}
-	if err := update(w.db, func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
-		_ = w.factor.Discard(context.WithoutCancel(ctx), h.WalletID)
-		return "", fmt.Errorf("failed to save key slot: %w", err)
-	}
-	w.hdr = h
-	w.device = device
-	if err := w.factor.Promote(ctx, h.WalletID); err != nil {
-		return "", fmt.Errorf("new key slot saved, but the new device secret is still staged (the next unlock finishes it): %w", err)
-	}
-	return code, nil
-}
+// errHeaderMismatch is why a header is corrupt when its MAC fails with every device secret
+// the factor store holds. The two causes cannot be told apart: the header was changed, or
+// the stored device secret belongs to another copy of the wallet (a backup from before a
+// rotation).
+var errHeaderMismatch = errors.New("the header does not match the device secret")
 
 // Info describes a wallet for `paspor info`.
 type Info struct {

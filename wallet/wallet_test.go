@@ -95,7 +95,7 @@ func readAttachment(w *Wallet, d *Document, role string) ([]byte, error) {
 
 func TestInitUnlockRoundTrip(t *testing.T) {
 	w, tw := newTestWallet(t)
-	scan := pngScan(t, 3*ChunkSize+12345) // several chunks, a partial last one
+	scan := pngScan(t, 3*blobBufferSize+12345) // several write buffers, a partial last one
 	d := addPassport(t, w, "C01X00T47", scan)
 	w.Close()
 
@@ -175,7 +175,7 @@ func fileHash(t *testing.T, path string) [32]byte {
 // S1: no field value, label, passphrase or 32-byte run of a scan appears in the file.
 func TestNothingReadableAtRest(t *testing.T) {
 	w, tw := newTestWallet(t)
-	scan := pngScan(t, 2*ChunkSize+777)
+	scan := pngScan(t, 2*blobBufferSize+777)
 	d, err := w.Add("personal_details", "my-distinctive-label", map[string]string{
 		"first_name": "Zanzibarova", "last_name": "Quetzalcoatl", "birth_date": "1987-03-14",
 		"gender": "female", "country_code": "DE", "residence_country_code": "FR",
@@ -185,10 +185,7 @@ func TestNothingReadableAtRest(t *testing.T) {
 	}
 	addPassport(t, w, "PQ7734219", scan)
 	w.Close()
-	raw, err := os.ReadFile(tw.path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	raw := walletBytes(t, tw.path)
 	for _, s := range []string{"Zanzibarova", "Quetzalcoatl", "1987-03-14", "PQ7734219",
 		"my-distinctive-label", string(tw.pass), "personal_details", d.Type} {
 		if bytes.Contains(raw, []byte(s)) {
@@ -227,46 +224,16 @@ func TestSwappedRecordsDetected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w = mustUnlock(t, tw)
+	// The sealed state no longer matches the records: unlock refuses the wallet.
+	if _, err := tw.unlock(t, tw.pass, tw.factor); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("unlock after swapping records: err = %v, want ErrCorrupt", err)
+	}
+	// Each record is also bound to its place: opened directly, neither shows as the other.
+	w = unlockNoStateCheck(t, tw)
 	defer w.Close()
 	for _, id := range []string{a.ID, b.ID} {
 		if _, err := w.Get(id); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("Get(%s) after swap: err = %v, want ErrCorrupt", id, err)
-		}
-	}
-}
-
-// S3 for attachments: chunks moved from one blob to another do not decrypt as the other.
-func TestSwappedChunksDetected(t *testing.T) {
-	w, tw := newTestWallet(t)
-	a := addPassport(t, w, "AAAA", pngScan(t, 5000))
-	b := addPassport(t, w, "BBBB", pngScan(t, 5000))
-	w.Close()
-
-	db, err := bolt.Open(tw.path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := func(tx *bolt.Tx, d *Document) *bolt.Bucket {
-		return tx.Bucket(bucketBlobs).Bucket([]byte(d.Attachments[0].BlobID)).Bucket(u32key(0))
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		ca, cb := chunk(tx, a), chunk(tx, b)
-		va, vb := clone(ca.Get(u32key(0))), clone(cb.Get(u32key(0)))
-		if err := ca.Put(u32key(0), vb); err != nil {
-			return err
-		}
-		return cb.Put(u32key(0), va)
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	w = mustUnlock(t, tw)
-	defer w.Close()
-	for _, d := range []*Document{a, b} {
-		if _, err := readAttachment(w, d, "front_side"); !errors.Is(err, ErrCorrupt) {
-			t.Errorf("attachment of %s after swap: err = %v, want ErrCorrupt", d.ID, err)
 		}
 	}
 }
@@ -350,6 +317,9 @@ func TestRotateInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Slot = slot
+	if err := h.seal(newSecret); err != nil {
+		t.Fatal(err)
+	}
 	if err := tw.factor.Stage(ctx, id, newSecret); err != nil {
 		t.Fatal(err)
 	}
@@ -374,33 +344,6 @@ func TestRotateInterrupted(t *testing.T) {
 	w.Close()
 	if _, pending, _ := tw.factor.Load(ctx, id); pending != nil {
 		t.Fatal("useless staged secret was kept")
-	}
-}
-
-func TestOrphanedChunksCollected(t *testing.T) {
-	w, tw := newTestWallet(t)
-	bw, err := createBlob(w.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bw.Write(make([]byte, 3*ChunkSize)); err != nil {
-		t.Fatal(err)
-	}
-	if err := bw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close() // as if the process died before the document record
-
-	w = mustUnlock(t, tw)
-	defer w.Close()
-	err = w.db.View(func(tx *bolt.Tx) error {
-		if n := tx.Bucket(bucketBlobs).Stats().BucketN; n != 1 { // the blobs bucket itself
-			t.Errorf("%d buckets left under blobs after collection", n-1)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -443,7 +386,8 @@ func TestNotInitialized(t *testing.T) {
 	}
 }
 
-// dataDigest hashes every key and value under the documents and blobs buckets.
+// dataDigest hashes every key and value under the documents and blobs buckets, and the
+// blob files.
 func dataDigest(t *testing.T, w *Wallet) [32]byte {
 	t.Helper()
 	h := sha256.New()
@@ -465,6 +409,15 @@ func dataDigest(t *testing.T, w *Wallet) [32]byte {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(blobFolder(w.path))
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(blobFolder(w.path), e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Write([]byte(e.Name()))
+		h.Write(b)
 	}
 	var sum [32]byte
 	copy(sum[:], h.Sum(nil))
@@ -501,9 +454,12 @@ func TestRecordsUseOnlySymmetricStanzas(t *testing.T) {
 		for _, name := range [][]byte{bucketDocuments, bucketShares} {
 			_ = tx.Bucket(name).ForEach(func(k, v []byte) error { check(string(name), v); return nil })
 		}
-		return tx.Bucket(bucketBlobs).ForEachBucket(func(id []byte) error {
-			first := tx.Bucket(bucketBlobs).Bucket(id).Bucket(u32key(0)).Get(u32key(0))
-			check("blob", first)
+		return tx.Bucket(bucketBlobs).ForEach(func(id, _ []byte) error {
+			b, err := os.ReadFile(w.blobPath(string(id)))
+			if err != nil {
+				return err
+			}
+			check("blob", b)
 			return nil
 		})
 	})

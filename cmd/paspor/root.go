@@ -104,6 +104,8 @@ func newRootCommand(g *globals) *cobra.Command {
 		newRecoverCommand(g),
 		newFactorCommand(g),
 		newInfoCommand(g),
+		newCheckCommand(g),
+		newCompactCommand(g),
 		newExitCodesCommand(g),
 		newVersionCommand(g),
 		newKeyCommand(g),

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -64,6 +65,42 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 			if !found && !neg {
 				ts.Fatalf("%s does not contain %q", args[0], args[1])
 			}
+		},
+		// walletbytes WALLET OUT: write the wallet file and every file of its blob folder
+		// (WALLET.blobs), concatenated, to OUT: everything the wallet keeps at rest.
+		"walletbytes": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 2 || neg {
+				ts.Fatalf("usage: walletbytes WALLET OUT")
+			}
+			data, err := os.ReadFile(ts.MkAbs(args[0]))
+			ts.Check(err)
+			dir := ts.MkAbs(args[0]) + ".blobs"
+			entries, err := os.ReadDir(dir)
+			ts.Check(err)
+			for _, e := range entries {
+				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+				ts.Check(err)
+				data = append(data, b...)
+			}
+			ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o600))
+		},
+		// damageblob WALLET: flip one byte in the middle of the only scan file of WALLET
+		// (WALLET.blobs/*.age), as damage or tampering would.
+		"damageblob": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 1 || neg {
+				ts.Fatalf("usage: damageblob WALLET")
+			}
+			dir := ts.MkAbs(args[0]) + ".blobs"
+			entries, err := os.ReadDir(dir)
+			ts.Check(err)
+			if len(entries) != 1 {
+				ts.Fatalf("%s holds %d files, want 1", dir, len(entries))
+			}
+			path := filepath.Join(dir, entries[0].Name())
+			data, err := os.ReadFile(path)
+			ts.Check(err)
+			data[len(data)/2] ^= 0x5a
+			ts.Check(os.WriteFile(path, data, 0o600))
 		},
 		// exit CODE PROG ARGS...: run PROG like exec and require exit code CODE; stdout and
 		// stderr are kept for the next stdout/stderr checks.

@@ -10,12 +10,12 @@ import (
 	"strings"
 )
 
-var opKinds = []string{"add", "edit", "attach", "detach", "rm", "passphrase", "rotate", "share"}
+var opKinds = []string{"add", "edit", "attach", "detach", "rm", "passphrase", "rotate", "share", "compact"}
 
 // opWeights: adds and attachment changes dominate, since they write chunks; the secret
 // changes get enough runs for both of their outcomes to show up many times.
 var opWeights = map[string]int{"add": 22, "edit": 14, "attach": 14, "detach": 10, "rm": 8,
-	"passphrase": 8, "rotate": 8, "share": 10}
+	"passphrase": 8, "rotate": 8, "share": 10, "compact": 6}
 
 // newDocID stands for the ID of the document an add creates, unknown until it prints it.
 const newDocID = "(new)"
@@ -128,6 +128,8 @@ func (r *runner) nextOp(n int) (*op, error) {
 		o.args = []string{"factor", "rotate", "--json"}
 	case "share":
 		ok = r.planShare(o)
+	case "compact":
+		o.args = []string{"compact", "--json"}
 	}
 	if err == nil && !ok {
 		o.kind, o.after = "add", o.before.clone()

@@ -42,8 +42,9 @@ func (r *runner) afterKill(o *op) error {
 // resolveKilled checks that the wallet shows exactly the state before or the state after the
 // killed command, and moves the model there.
 func (r *runner) resolveKilled(o *op, snap snapshot) error {
-	if o.kind == "passphrase" || o.kind == "rotate" {
-		// Documents are not touched by a slot rewrite: the only state is the one before.
+	if o.kind == "passphrase" || o.kind == "rotate" || o.kind == "compact" {
+		// Documents are not touched by a slot rewrite or a compaction: the only state is the
+		// one before.
 		if _, why := r.m.match(snap, ""); why != "" {
 			return fmt.Errorf("wallet changed by a killed %s: %s", o.kind, why)
 		}

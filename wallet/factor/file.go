@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/paspor/paspor/internal/fsutil"
 	"io"
 	"io/fs"
 	"os"
@@ -320,19 +321,5 @@ func writeFactorFile(file *os.File, data []byte) error {
 	return err
 }
 
-// syncFactorFolder fsyncs the folder holding path so that a creation, rename or removal
-// survives a crash. Windows cannot fsync a folder; NTFS journals the rename itself.
-func syncFactorFolder(path string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	dir, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return fmt.Errorf("failed to sync the key file folder: %w", err)
-	}
-	defer dir.Close()
-	if err := dir.Sync(); err != nil {
-		return fmt.Errorf("failed to sync the key file folder: %w", err)
-	}
-	return nil
-}
+// syncFactorFolder makes a key file's creation, replacement or removal durable.
+func syncFactorFolder(path string) error { return fsutil.SyncDir(filepath.Dir(path)) }

@@ -182,7 +182,7 @@ func TestParseFactorFile(t *testing.T) {
 	}
 }
 
-// FuzzParseFactorFile checks that the parser never panics, never repeats long input tokens in
+// FuzzParseFile checks that the parser never panics, never repeats long input tokens in
 // its errors (they may be secrets), and that whatever it accepts survives a format round trip.
 func FuzzParseFile(f *testing.F) {
 	f.Add(FormatFile("w", make([]byte, factorSecretSize)))
