@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/paspor/paspor/internal/fsutil"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // CheckReport is what [Wallet.Check] found. The header MAC and the sealed state were
@@ -21,6 +22,9 @@ type CheckReport struct {
 	Shares    int       `json:"shares"`    // share records checked
 	Orphans   []string  `json:"orphans"`   // blob folder entries no record names (the next writer deletes them)
 	Problems  []Problem `json:"problems"`  // everything that is damaged
+	// Disagreements are documents intact on disk whose fields no longer agree with their own
+	// stored machine-readable zone (an edit after the zone was read, or a typo in either).
+	Disagreements []Problem `json:"disagreements"`
 }
 
 // Problem is one damaged item. It names the document by ID and type when it knows them,
@@ -39,7 +43,7 @@ func (r *CheckReport) OK() bool { return len(r.Problems) == 0 }
 // authentication, size, SHA-256, binding to its wallet and attachment), and checks that the
 // blob index and the documents agree. Orphans are listed, not counted as damage.
 func (w *Wallet) Check() (*CheckReport, error) {
-	rep := &CheckReport{Orphans: []string{}, Problems: []Problem{}}
+	rep := &CheckReport{Orphans: []string{}, Problems: []Problem{}, Disagreements: []Problem{}}
 	type rec struct{ k, v []byte }
 	var docs, shares, index []rec
 	err := view(w.db, func(tx *bolt.Tx) error {
@@ -71,6 +75,9 @@ func (w *Wallet) Check() (*CheckReport, error) {
 		if err != nil {
 			rep.Problems = append(rep.Problems, Problem{DocumentID: string(r.k), Item: "record", Reason: reasonOf(err)})
 			continue
+		}
+		if p, ok := mrzDisagreement(d); ok {
+			rep.Disagreements = append(rep.Disagreements, p)
 		}
 		for i := range d.Attachments {
 			a := &d.Attachments[i]
@@ -195,4 +202,23 @@ func (w *Wallet) removeCompactLeftovers() {
 			os.Remove(m)
 		}
 	}
+}
+
+// mrzDisagreement reports a document whose fields disagree with its stored mrz field, naming
+// the field but never a value.
+func mrzDisagreement(d *Document) (Problem, bool) {
+	spec, err := schema.LookupType(d.Type)
+	if err != nil {
+		return Problem{}, false
+	}
+	err = spec.CheckMRZ(d.Fields)
+	if err == nil {
+		return Problem{}, false
+	}
+	reason := "the stored machine-readable zone does not parse"
+	var inv *InvalidInputError
+	if errors.As(err, &inv) && inv.Field != "mrz" {
+		reason = inv.Field + " disagrees with the stored machine-readable zone"
+	}
+	return Problem{DocumentID: d.ID, Type: d.Type, Item: "mrz", Reason: reason}, true
 }
