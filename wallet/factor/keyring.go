@@ -59,21 +59,22 @@ func (osKeyring) Get(service, user string) (string, error) {
 	if err := checkSessionBus(); err != nil {
 		return "", err
 	}
-	return keyring.Get(service, user)
+	v, err := keyring.Get(service, user)
+	return v, withLockState(err)
 }
 
 func (osKeyring) Set(service, user, password string) error {
 	if err := checkSessionBus(); err != nil {
 		return err
 	}
-	return keyring.Set(service, user, password)
+	return withLockState(keyring.Set(service, user, password))
 }
 
 func (osKeyring) Delete(service, user string) error {
 	if err := checkSessionBus(); err != nil {
 		return err
 	}
-	return keyring.Delete(service, user)
+	return withLockState(keyring.Delete(service, user))
 }
 
 // checkSessionBus fails fast where go-keyring uses the Secret Service and no session bus can
@@ -82,8 +83,7 @@ func (osKeyring) Delete(service, user string) error {
 // fails with "failed to unlock correct collection": stray daemons and a misleading error. The
 // checks mirror godbus's own discovery.
 func checkSessionBus() error {
-	switch runtime.GOOS {
-	case "darwin", "windows", "ios", "android", "plan9", "js", "wasip1":
+	if !usesSecretService() {
 		return nil
 	}
 	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" && addr != "autolaunch:" {
@@ -105,8 +105,8 @@ func checkSessionBus() error {
 
 // classifyKeyringError adds the fault class to an error from the keyring, when it can tell.
 // go-keyring passes godbus errors through: a failed dial is the bus, a D-Bus error naming a
-// missing or unstartable service is the Secret Service. A locked keyring has no typed error:
-// go-keyring reports an unlock that did not happen with this text only.
+// missing or unstartable service is the Secret Service. A locked keyring has no typed error in
+// go-keyring: withLockState asks the collection instead.
 func classifyKeyringError(err error) error {
 	for _, class := range []error{ErrNoSessionBus, ErrNoSecretService, ErrKeyringLocked, ErrKeyringTimeout} {
 		if errors.Is(err, class) {
@@ -124,10 +124,59 @@ func classifyKeyringError(err error) error {
 	case errors.As(err, &busErr) && isNoServiceName(busErr.Name),
 		errors.As(err, &busPtr) && isNoServiceName(busPtr.Name):
 		return fmt.Errorf("%w: %w", ErrNoSecretService, err)
-	case strings.Contains(err.Error(), "failed to unlock correct collection"):
+	}
+	return err
+}
+
+// The Secret Service collection go-keyring stores in, and its fallback alias.
+const (
+	secretsService  = "org.freedesktop.secrets"
+	loginCollection = "/org/freedesktop/secrets/collection/login"
+	defaultAlias    = "/org/freedesktop/secrets/aliases/default"
+	lockedProperty  = "org.freedesktop.Secret.Collection.Locked"
+)
+
+// withLockState marks a failed Secret Service call as ErrKeyringLocked when the collection
+// go-keyring uses is locked after the call. go-keyring reports an unlock prompt that was
+// dismissed or could not be shown with an untyped error, so the collection's own Locked
+// property decides, never the error's text. Elsewhere (macOS, Windows) and for a missing
+// entry, err is returned as it is.
+func withLockState(err error) error {
+	if err == nil || errors.Is(err, keyring.ErrNotFound) || !usesSecretService() {
+		return err
+	}
+	if locked, ok := secretServiceLocked(); ok && locked {
 		return fmt.Errorf("%w: %w", ErrKeyringLocked, err)
 	}
 	return err
+}
+
+func usesSecretService() bool {
+	switch runtime.GOOS {
+	case "darwin", "windows", "ios", "android", "plan9", "js", "wasip1":
+		return false
+	}
+	return true
+}
+
+// secretServiceLocked reads the Locked property of the login collection (or the default
+// alias when there is no login collection); ok is false when it cannot be read. It runs on
+// the caller's goroutine, which Keyring.call already bounds by the keyring timeout.
+func secretServiceLocked() (locked, ok bool) {
+	conn, err := dbus.SessionBus()
+	if err != nil {
+		return false, false
+	}
+	for _, path := range []dbus.ObjectPath{loginCollection, defaultAlias} {
+		v, err := conn.Object(secretsService, path).GetProperty(lockedProperty)
+		if err != nil {
+			continue
+		}
+		if b, isBool := v.Value().(bool); isBool {
+			return b, true
+		}
+	}
+	return false, false
 }
 
 // isNoServiceName reports whether a D-Bus error name says the called service does not exist
