@@ -1,6 +1,9 @@
 package export
 
-import "fmt"
+import (
+	"fmt"
+	"io/fs"
+)
 
 // Reasons a bundle is rejected, as [RejectedError.Reason]. They are stable strings: the CLI
 // prints them and partners' scripts match on them. docs/bundle-format.md lists the order in
@@ -60,3 +63,19 @@ func (e *RejectedError) Error() string {
 func reject(reason, format string, args ...any) *RejectedError {
 	return &RejectedError{Reason: reason, Detail: fmt.Sprintf(format, args...)}
 }
+
+// ExistsError is returned by [Open] when a bundle passed every check but its folder in
+// OutDir already exists (the bundle was opened there before, or is being opened there by
+// another process). Nothing was replaced. It wraps [fs.ErrExist].
+type ExistsError struct {
+	BundleID string // the checked bundle's ID
+	Dir      string // the folder that exists: OutDir/BundleID
+}
+
+// Error implements error.
+func (e *ExistsError) Error() string {
+	return "failed to move bundle into place: " + e.Dir + ": " + fs.ErrExist.Error()
+}
+
+// Unwrap returns [fs.ErrExist].
+func (e *ExistsError) Unwrap() error { return fs.ErrExist }

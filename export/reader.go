@@ -121,6 +121,9 @@ func openPlain(plain io.Reader, dec decrypted, opts OpenOptions) (res *Result, e
 	if stage != "" {
 		res.Dir = filepath.Join(opts.OutDir, m.BundleID)
 		if err := commitStage(stage, res.Dir); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return nil, &ExistsError{BundleID: m.BundleID, Dir: res.Dir}
+			}
 			return nil, err
 		}
 	}
@@ -190,7 +193,8 @@ func decrypt(r io.Reader, ids []crypto.PartnerIdentity) (io.Reader, decrypted, e
 }
 
 // commitStage moves the checked bundle into place; an existing folder is never replaced,
-// so the error wraps fs.ErrExist when the bundle was opened before.
+// so the error wraps fs.ErrExist when the bundle was opened before (Open makes it an
+// *ExistsError).
 func commitStage(stage, dir string) error {
 	if _, err := os.Lstat(dir); err == nil {
 		return fmt.Errorf("failed to move bundle into place: %s: %w", dir, fs.ErrExist)

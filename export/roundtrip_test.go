@@ -108,8 +108,13 @@ func TestOpenTwiceRefusesToReplace(t *testing.T) {
 	if _, err := Open(bytes.NewReader(bundle), opts); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(bytes.NewReader(bundle), opts); !errors.Is(err, os.ErrExist) {
+	_, err := Open(bytes.NewReader(bundle), opts)
+	var ee *ExistsError
+	if !errors.Is(err, os.ErrExist) || !errors.As(err, &ee) {
 		t.Fatalf("second Open: %v", err)
+	}
+	if ee.BundleID == "" || ee.Dir != filepath.Join(dir, ee.BundleID) {
+		t.Errorf("ExistsError = %+v", ee)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Fatalf("second Open left %d entries", len(entries))

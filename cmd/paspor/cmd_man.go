@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
+	"github.com/spf13/pflag"
 )
 
 // newManCommand writes the man pages; `make man` runs it. It is hidden: users read the pages,
@@ -37,7 +38,18 @@ func runMan(root *cobra.Command, dir string, g *globals) error {
 		header.Date = &t
 	}
 	root.DisableAutoGenTag = true
-	forEachCommand(root, func(c *cobra.Command) { c.Long = manMarkdown(c.Long) })
+	escaped := map[*pflag.Flag]bool{} // a persistent flag is in its children's sets too
+	forEachCommand(root, func(c *cobra.Command) {
+		c.Long, c.Short = manMarkdown(c.Long), manEscape(c.Short)
+		// Flag descriptions are Markdown to the generator too.
+		for _, fs := range []*pflag.FlagSet{c.Flags(), c.PersistentFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				if !escaped[f] {
+					f.Usage, escaped[f] = manEscape(f.Usage), true
+				}
+			})
+		}
+	})
 	if err := doc.GenManTree(root, header, dir); err != nil {
 		return fmt.Errorf("failed to write the man pages: %w", err)
 	}
@@ -94,11 +106,17 @@ func manMarkdown(long string) string {
 			if inCode && line != "" {
 				out = append(out, "")
 			}
-			out = append(out, line)
+			out = append(out, manEscape(line))
 		}
 		inCode = indented
 	}
 	return strings.Join(out, "\n")
+}
+
+// manEscape keeps text that Markdown would read as markup as it is typed: <bundle_id> is
+// not an HTML tag, and without the backslashes the man page would drop it.
+func manEscape(s string) string {
+	return strings.NewReplacer(`<`, `\<`, `>`, `\>`).Replace(s)
 }
 
 // isHeading reports whether line is a heading of help text: capitals and spaces only.

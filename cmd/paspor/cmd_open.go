@@ -5,6 +5,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -60,11 +62,13 @@ DIR/<bundle_id>/ only after every check passed. Needs no wallet.
 Without --holder or --holder-name anyone's validly signed bundle verifies, and the output
 says NOT PINNED. --holder-name NAME --remember pins NAME to the holder key of the bundle the
 first time; after that a bundle for NAME signed by another key is refused (holder).
+A BUNDLE of - is read from standard input (once per run), as age reads it.
 
 A rejected bundle gets a stable reason: decrypt, not_a_bundle, unsafe_entry, signature,
 holder, audience, not_yet_valid, expired, nonce, hash, media_type, missing_file,
 extra_file, too_large. The others in the batch still go on; the exit code is 9 if any was
-rejected.`,
+rejected. A bundle whose folder DIR/<bundle_id>/ already exists (it was opened there
+before) is not replaced: its reason is exists, and the exit code 10 unless one was rejected.`,
 		Example: `  paspor open kyc.age -i partner.key --holder holder.pub --nonce 8f2c -o received/
   paspor open kyc.age -i partner.key --holder-name customer-4711 --remember
   paspor open inbox/*.age -i partner.key --json`,
@@ -74,6 +78,14 @@ rejected.`,
 	opts.AddFlags(cmd.Flags())
 	return cmd
 }
+
+// stdinBundle is the BUNDLE argument that reads the bundle from standard input, as age
+// reads "-"; at most once per run.
+const stdinBundle = "-"
+
+// reasonExists is the JSON reason of a bundle that passed every check but whose folder in
+// -o DIR already exists (exit 10).
+const reasonExists = "exists"
 
 // testOnlyNow, when not zero, is the time open checks times against. Only the test binary
 // sets it, so that scripts test expiry without waiting for a clock.
@@ -103,7 +115,7 @@ type openSummary struct {
 }
 
 func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions) error {
-	if err := checkOpenFlags(opts, len(bundles)); err != nil {
+	if err := checkOpenFlags(opts, bundles); err != nil {
 		return err
 	}
 	ids, err := readIdentities(opts.identities)
@@ -153,7 +165,7 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 
 // checkOpenFlags fails closed: an empty value for a flag that narrows what is accepted would
 // otherwise mean "check nothing" (an unset variable in a partner's script).
-func checkOpenFlags(opts openOptions, bundles int) error {
+func checkOpenFlags(opts openOptions, bundles []string) error {
 	for _, name := range []string{"holder", "holder-name", "nonce", "known-holders", "output"} {
 		if opts.changed(name) && flagValue(opts, name) == "" {
 			return usageError(fmt.Sprintf("--%s is empty", name), "an empty value would check nothing; leave the flag out or give a value")
@@ -170,8 +182,17 @@ func checkOpenFlags(opts openOptions, bundles int) error {
 	if opts.jobs < 1 {
 		return usageError("--jobs must be at least 1")
 	}
-	if opts.remember && (opts.holderName == "" || bundles != 1) {
+	if opts.remember && (opts.holderName == "" || len(bundles) != 1) {
 		return usageError("--remember needs --holder-name and exactly one bundle")
+	}
+	stdin := 0
+	for _, b := range bundles {
+		if b == stdinBundle {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return usageError("standard input (-) can be read only once", "name the other bundles by their files")
 	}
 	return nil
 }
@@ -213,21 +234,35 @@ func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptio
 		s.err = err
 		return s
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		s.err = errorWithHint(exitNotFound, "cannot be opened")
-		return s
-	}
-	defer f.Close()
-	src := interruptible(ctx, f)
-	if st, err := f.Stat(); err == nil && progress {
-		src = withProgress(g, src, st.Size(), "checking "+termsafe.Escape(filepath.Base(path)))
+	var src io.Reader
+	if path == stdinBundle {
+		// No progress bar: the size of a pipe is not known.
+		src = interruptible(ctx, g.stdin)
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			s.err = errorWithHint(exitNotFound, "cannot be opened")
+			return s
+		}
+		defer f.Close()
+		src = interruptible(ctx, f)
+		if st, err := f.Stat(); err == nil && progress {
+			src = withProgress(g, src, st.Size(), "checking "+termsafe.Escape(filepath.Base(path)))
+		}
 	}
 	res, err := export.Open(src, opts)
 	if err != nil {
-		var rej *export.RejectedError
-		if errors.As(err, &rej) {
+		var (
+			rej *export.RejectedError
+			exi *export.ExistsError
+		)
+		switch {
+		case errors.As(err, &rej):
 			s.Reason, s.Detail = rej.Reason, rej.Detail
+		case errors.As(err, &exi):
+			// Checked, but not extracted: verified stays false, since nothing of this run
+			// landed; the folder from before is named.
+			s.Reason, s.Detail, s.BundleID, s.Dir = reasonExists, "the bundle's folder already exists; nothing was replaced", exi.BundleID, exi.Dir
 		}
 		s.err = err
 		return s
@@ -307,16 +342,22 @@ func printOpenText(g *globals, s openSummary) {
 	}
 }
 
-// parseHolderFlag accepts a key line or the path of a file holding one.
+// parseHolderFlag accepts the path of a file holding a key line, or the key line itself. A
+// value that names an existing file is that file, whatever it starts with (ssh-keys/h.pub
+// is a path); only a value that names no file, starts with ssh- and has the blank between
+// key type and key may be a key line. Anything else is a key file that is not there.
 func parseHolderFlag(v string) (ed25519.PublicKey, error) {
 	text := v
-	if !strings.HasPrefix(strings.TrimSpace(v), "ssh-") {
-		data, err := os.ReadFile(v)
-		if err != nil {
-			return nil, errorWithHint(exitNotFound, fmt.Sprintf("holder key file %s cannot be read", termsafe.Escape(v)),
-				"--holder takes an ssh-ed25519 line or a file holding one (the holder's paspor key)")
-		}
+	data, err := os.ReadFile(v)
+	switch {
+	case err == nil:
 		text = string(data)
+	case errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(strings.TrimSpace(v), "ssh-") &&
+		strings.ContainsAny(strings.TrimSpace(v), " \t"):
+		// not a file: a key line
+	default:
+		return nil, errorWithHint(exitNotFound, fmt.Sprintf("holder key file %s cannot be read", termsafe.Escape(v)),
+			"--holder takes an ssh-ed25519 line or a file holding one (the holder's paspor key)")
 	}
 	pub, err := crypto.ParseHolderKey(text)
 	if err != nil {

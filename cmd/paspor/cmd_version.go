@@ -14,7 +14,7 @@ type versionInfo struct {
 	Version  string `json:"version"`            // module version, "(devel)" for a build from a checkout
 	Revision string `json:"revision,omitempty"` // VCS commit the binary was built from
 	Time     string `json:"time,omitempty"`     // commit time (RFC 3339)
-	Modified bool   `json:"modified"`           // the checkout had uncommitted changes
+	Modified *bool  `json:"modified,omitempty"` // the checkout had uncommitted changes; nil without a revision
 	Go       string `json:"go"`                 // the Go toolchain that built it
 }
 
@@ -24,6 +24,14 @@ func readVersion() versionInfo {
 	if !ok {
 		return v
 	}
+	return versionFrom(bi)
+}
+
+// versionFrom reads the version from build information. The VCS fields are left out when
+// no revision was recorded (a build outside a checkout, or with -buildvcs=false): "not
+// modified" would be a claim nobody checked.
+func versionFrom(bi *debug.BuildInfo) versionInfo {
+	v := versionInfo{Version: "(unknown)", Go: runtime.Version()}
 	if bi.Main.Version != "" {
 		v.Version = bi.Main.Version
 	}
@@ -34,8 +42,12 @@ func readVersion() versionInfo {
 		case "vcs.time":
 			v.Time = s.Value
 		case "vcs.modified":
-			v.Modified = s.Value == "true"
+			m := s.Value == "true"
+			v.Modified = &m
 		}
+	}
+	if v.Revision == "" {
+		v.Time, v.Modified = "", nil
 	}
 	return v
 }
@@ -49,7 +61,7 @@ func (v versionInfo) String() string {
 			rev = rev[:12]
 		}
 		s += " (revision " + rev
-		if v.Modified {
+		if v.Modified != nil && *v.Modified {
 			s += ", modified"
 		}
 		s += ")"

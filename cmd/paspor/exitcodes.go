@@ -78,6 +78,7 @@ func describeError(err error) *userError {
 		inv *wallet.InvalidInputError
 		cor *wallet.CorruptError
 		rej *export.RejectedError
+		exi *export.ExistsError
 		rcp *export.RecipientError
 		khe *export.KnownHoldersError
 		kf  *factor.KeyFileError
@@ -148,6 +149,9 @@ func describeError(err error) *userError {
 	case errors.As(err, &khe):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
 			hints: []string{"each line is NAME ssh-ed25519 AAAA..., each name once; fix or remove that line (--known-holders names the file)"}}
+	case errors.As(err, &exi):
+		return &userError{msg: "bundle " + exi.BundleID + " is already in " + exi.Dir, code: exitExists,
+			hints: []string{"nothing was overwritten: it was opened into this folder before; remove " + exi.Dir + " to open it again, or pass another -o DIR"}}
 	case errors.As(err, &rej):
 		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected,
 			hints: rejectionHints[rej.Reason]}

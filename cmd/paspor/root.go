@@ -117,8 +117,12 @@ func newRootCommand(g *globals) *cobra.Command {
 		newImportCommand(g),
 		newManCommand(g),
 	)
+	// The completion command is cobra's; made now rather than at Execute, so that
+	// groupCommands sees it.
+	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
 		wrapArgs(c)
+		groupCommands(c)
 	}
 	registerCompletions(root)
 	hideWalletFlags(root)
@@ -139,5 +143,39 @@ func wrapArgs(c *cobra.Command) {
 	}
 	for _, sub := range c.Commands() {
 		wrapArgs(sub)
+	}
+}
+
+// groupCommands gives every command that only groups subcommands (factor, partner,
+// completion, ...) a run of its own: without arguments it prints its help (exit 0, as
+// paspor alone does); with any, the argument names no subcommand, which is a usage error
+// (exit 2) naming the subcommands, as git does for "git remote bogus". Left to cobra, an
+// unknown subcommand printed the help and exited 0.
+func groupCommands(c *cobra.Command) {
+	if !c.HasSubCommands() {
+		return
+	}
+	for _, sub := range c.Commands() {
+		groupCommands(sub)
+	}
+	if c.Run != nil || c.RunE != nil {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		var names []string
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		hints := []string{"the subcommands of " + cmd.CommandPath() + " are: " + strings.Join(names, ", ")}
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			hints = append([]string{"did you mean " + cmd.CommandPath() + " " + s[0] + "?"}, hints...)
+		}
+		return usageError(fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath()), hints...)
 	}
 }

@@ -62,6 +62,11 @@ func (t *TypeSpec) NormalizeField(name, value string) (string, error) {
 	if reason != "" {
 		return "", &InvalidInputError{Field: name, Reason: reason}
 	}
+	if f.Kind == FieldMRZ {
+		if err := t.checkZoneKind(out); err != nil {
+			return "", err
+		}
+	}
 	return out, nil
 }
 

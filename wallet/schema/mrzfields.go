@@ -24,14 +24,63 @@ func normalizeMRZ(v string) (string, string) {
 	return strings.Join(zone.Lines, ""), ""
 }
 
+// mrzDocumentCodes are the first letters of the ICAO 9303 document code a type's zone may
+// carry: P for passports, I, A or C for identity cards. A driving licence's zone, where it has
+// one, follows ISO/IEC 18013-1 and starts with D. V (a visa) belongs to no type: a visa is a
+// document of its own, not a passport. Types not listed take no zone.
+var mrzDocumentCodes = map[string]string{
+	"passport":          "P",
+	"internal_passport": "P",
+	"identity_card":     "IAC",
+	"driver_license":    "D",
+}
+
+// checkDocumentCode refuses a zone whose document code is not one of t's, as an
+// *InvalidInputError naming the document_code field.
+func (t *TypeSpec) checkDocumentCode(code string) error {
+	allowed := mrzDocumentCodes[t.Name]
+	switch {
+	case code == "":
+		return &InvalidInputError{Field: "document_code", Reason: "the machine-readable zone has no document code"}
+	case code[0] == 'V':
+		return &InvalidInputError{Field: "document_code", Reason: "the machine-readable zone is a visa's (V); " + t.Name + codesWanted(allowed)}
+	case allowed == "" || !strings.ContainsRune(allowed, rune(code[0])):
+		return &InvalidInputError{Field: "document_code", Reason: "the machine-readable zone's document code " + code[:1] + " is not for " + t.Name + "; " + t.Name + codesWanted(allowed)}
+	}
+	return nil
+}
+
+// checkZoneKind refuses a normalized mrz field value whose zone is of another kind of
+// document than t (see [TypeSpec.MergeMRZ]).
+func (t *TypeSpec) checkZoneKind(normalized string) error {
+	zone, err := mrz.Parse(normalized)
+	if err != nil {
+		return &InvalidInputError{Field: fieldMRZ, Reason: reasonMRZ + strings.TrimPrefix(err.Error(), "mrz: ")}
+	}
+	return t.checkDocumentCode(zone.DocumentCode)
+}
+
+// codesWanted says which document codes a type takes, for an error message.
+func codesWanted(allowed string) string {
+	if allowed == "" {
+		return " takes no zone"
+	}
+	return " takes " + strings.Join(strings.Split(allowed, ""), ", ")
+}
+
 // MergeMRZ returns given with the fields the zone holds for this type filled in:
 // document_no, expiry_date, issuing_country (as ISO 3166-1 alpha-2, see [mrz.Alpha2]) and
 // mrz itself. A field in given that the zone disagrees with is an *InvalidInputError naming
-// it; so is a state code with no alpha-2 code when given has no issuing_country. given is
-// not changed.
+// it; so is a state code with no alpha-2 code when given has no issuing_country, and a zone
+// of another kind of document (its document code names the document_code field: P for
+// passport and internal_passport, I, A or C for identity_card, D for driver_license, and V,
+// a visa, for none). given is not changed.
 func (t *TypeSpec) MergeMRZ(given map[string]string, zone *mrz.MRZ) (map[string]string, error) {
 	if _, ok := t.Field(fieldMRZ); !ok {
 		return nil, &InvalidInputError{Field: fieldMRZ, Reason: "not a field of " + t.Name}
+	}
+	if err := t.checkDocumentCode(zone.DocumentCode); err != nil {
+		return nil, err
 	}
 	out := make(map[string]string, len(given)+4)
 	for k, v := range given {

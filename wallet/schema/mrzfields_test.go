@@ -112,3 +112,59 @@ func TestPersonalDetailsFromMRZ(t *testing.T) {
 		t.Errorf("disagreeing document: %v", d)
 	}
 }
+
+// A zone of another kind of document than the type is refused, naming the document code.
+func TestMergeMRZDocumentCode(t *testing.T) {
+	zones := map[string]string{
+		"passport": germanTD3,
+		"card":     "IDD<<T220001293<<<<<<<<<<<<<<<\n6408125<2010315D<<<<<<<<<<<<<4\nMUSTERMANN<<ERIKA<<<<<<<<<<<<<",
+		"visa":     "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL8988901C4XXX4009078F96121096ZE184226B<<<<<<",
+		"td2 card": "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6",
+	}
+	tests := []struct {
+		typ, zone string
+		ok        bool
+	}{
+		{"passport", "passport", true},
+		{"internal_passport", "passport", true},
+		{"identity_card", "passport", false},
+		{"driver_license", "passport", false},
+		{"passport", "card", false},
+		{"internal_passport", "card", false},
+		{"identity_card", "card", true},
+		{"identity_card", "td2 card", true},
+		{"driver_license", "card", false},
+		{"passport", "visa", false},
+		{"internal_passport", "visa", false},
+		{"identity_card", "visa", false},
+		{"driver_license", "visa", false},
+	}
+	for _, tt := range tests {
+		spec, err := LookupType(tt.typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zone, err := mrz.Parse(zones[tt.zone])
+		if err != nil {
+			t.Fatalf("%s: %v", tt.zone, err)
+		}
+		// issuing_country given, so that UTO zones fail on nothing but their kind.
+		given := map[string]string{"issuing_country": "DE"}
+		if zone.IssuingState != "UTO" {
+			given = nil
+		}
+		_, err = spec.MergeMRZ(given, zone)
+		var inv *InvalidInputError
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("%s with a %s zone: %v", tt.typ, tt.zone, err)
+		case !tt.ok && (!errors.As(err, &inv) || inv.Field != "document_code"):
+			t.Errorf("%s with a %s zone: err = %v, want one naming document_code", tt.typ, tt.zone, err)
+		}
+		// The mrz field given directly is checked the same way.
+		_, err = spec.NormalizeField("mrz", zones[tt.zone])
+		if tt.ok != (err == nil) {
+			t.Errorf("%s, mrz field of a %s zone: err = %v, want ok=%v", tt.typ, tt.zone, err, tt.ok)
+		}
+	}
+}
