@@ -45,6 +45,9 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 	if _, err := os.Lstat(opts.output); err == nil {
 		return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o folder or remove it first")
 	}
+	if err := sweepStages(opts.output); err != nil {
+		return err
+	}
 	pub, err := readBotPublicKey(ctx, opts.publicKey)
 	if err != nil {
 		return err

@@ -214,6 +214,15 @@ func telegramHints(reason string) []string {
 	return nil
 }
 
+// sweepStages removes, from the folder that will hold out, the staging folders of runs
+// that were killed (see stageDir). Commands call it first, whatever then happens.
+func sweepStages(out string) error {
+	if err := export.RemoveStaleStages(filepath.Dir(filepath.Clean(out))); err != nil {
+		return fmt.Errorf("failed to clean the folder next to %s: %w", out, err)
+	}
+	return nil
+}
+
 // stageDir fills a new locked folder next to out (0700) with write and renames it to out
 // only when write succeeded and ctx is not done, so that out appears complete or not at
 // all. The staging folder is the one paspor open uses (export.NewStage): one left by a
@@ -221,8 +230,8 @@ func telegramHints(reason string) []string {
 func stageDir(ctx context.Context, out string, write func(stage string) error) error {
 	out = filepath.Clean(out)
 	parent := filepath.Dir(out)
-	if err := export.RemoveStaleStages(parent); err != nil {
-		return fmt.Errorf("failed to clean the folder next to %s: %w", out, err)
+	if err := sweepStages(out); err != nil {
+		return err
 	}
 	stage, release, err := export.NewStage(parent)
 	if err != nil {

@@ -94,6 +94,9 @@ func runTelegramOpen(ctx context.Context, g *globals, path string, opts telegram
 		if _, err := os.Lstat(opts.output); err == nil {
 			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o folder or remove it first")
 		}
+		if err := sweepStages(opts.output); err != nil {
+			return err
+		}
 	}
 	data, err := readPassportData(ctx, g, path)
 	if err != nil {
