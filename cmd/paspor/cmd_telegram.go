@@ -95,7 +95,9 @@ func readCapped(ctx context.Context, path string, max int64, what string) ([]byt
 }
 
 // maxTelegramFile caps a downloaded Telegram Passport file; Telegram's own limit is far lower.
-const maxTelegramFile = 64 << 20
+// It holds the largest scan share --format telegram sends plus the most padding (255 bytes),
+// so that whatever paspor sends, paspor opens.
+const maxTelegramFile = maxShareTelegramScan + 256
 
 // findDownloads locates, for each file of p, DIR/<file_unique_id> or DIR/<file_id>.
 // Files not in DIR are left out. dir "" finds nothing.

@@ -169,3 +169,62 @@ func TestInterruptTelegram(t *testing.T) {
 		t.Errorf("import telegram stored a document after Ctrl-C:\n%s", after)
 	}
 }
+
+// TestKillDuringTelegramOpen: SIGKILL while telegram open -o decrypts a scan leaves a
+// locked staging folder beside OUT; the next telegram open -o into the same folder removes
+// it, even one that is then rejected.
+func TestKillDuringTelegramOpen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("shares a 64 MiB scan; skipped with -short")
+	}
+	dir := t.TempDir()
+	bin, env, _ := killEnv(t, dir)
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env, cmd.Dir = env, dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("paspor %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	cmd := exec.Command(bin, "telegram", "keygen", "-o", "bot.pem")
+	cmd.Env, cmd.Dir = env, dir
+	pub, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "bot.pub.pem"), pub, 0o600)
+	run("share", "--format", "telegram", "--public-key", "bot.pub.pem", "--nonce", "n", "bank_statement", "-o", "sent")
+	parent := filepath.Join(dir, "recv")
+	if err := os.Mkdir(parent, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	pd := filepath.Join(dir, "sent", "passport_data.json")
+	staged := func(int) bool {
+		matches, _ := filepath.Glob(filepath.Join(parent, ".paspor-open-*", "*"))
+		return len(matches) > 0
+	}
+	for attempt := 0; ; attempt++ {
+		if killWhen(t, bin, env, staged, "telegram", "open", pd, "-i", filepath.Join(dir, "bot.pem"),
+			"--files", filepath.Join(dir, "sent"), "-o", filepath.Join(parent, "got")) {
+			break
+		}
+		os.RemoveAll(filepath.Join(parent, "got"))
+		if attempt == 4 {
+			t.Fatal("paspor telegram open finished before it could be killed, 5 times")
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(parent, ".paspor-*")); len(left) != 1 {
+		t.Fatalf("after SIGKILL: %v, want one staging folder", left)
+	}
+	junk := filepath.Join(dir, "junk.json")
+	os.WriteFile(junk, []byte("{}"), 0o600)
+	cmd = exec.Command(bin, "telegram", "open", junk, "-i", filepath.Join(dir, "bot.pem"), "-o", filepath.Join(parent, "got"))
+	cmd.Env = env
+	if err := cmd.Run(); err == nil {
+		t.Fatal("junk opened")
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != 0 {
+		t.Fatalf("after the next telegram open, %s holds %v", parent, names(entries))
+	}
+}
