@@ -22,8 +22,8 @@ import (
 	"github.com/paspor/paspor/wallet"
 )
 
-// maxShareTelegramScan caps one scan sent as Telegram Passport data: the builder holds the
-// files in memory, and Telegram's own limit per file is far lower.
+// maxShareTelegramScan caps one scan sent as Telegram Passport data: Telegram's own limit
+// per file is far lower. Scans are streamed, so the cap is not about memory.
 const maxShareTelegramScan = 64 << 20
 
 // runShareTelegram is share --format telegram: the selected documents, as Telegram Passport

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -167,30 +166,6 @@ func (h *headWriter) Write(p []byte) (int, error) {
 		h.b = append(h.b, p[:min(r, len(p))]...)
 	}
 	return len(p), nil
-}
-
-// readDownloads decrypts, into memory, each file of p found in dir (see findDownloads).
-func readDownloads(ctx context.Context, p *telegram.Passport, dir string) (map[*telegram.File][]byte, error) {
-	paths, err := findDownloads(p, dir)
-	if err != nil {
-		return nil, err
-	}
-	out := map[*telegram.File][]byte{}
-	for i := range p.Elements {
-		for j := range p.Elements[i].Files {
-			f := &p.Elements[i].Files[j]
-			path, ok := paths[f]
-			if !ok {
-				continue
-			}
-			var buf bytes.Buffer
-			if _, err := decryptDownload(ctx, f, path, &buf); err != nil {
-				return nil, err
-			}
-			out[f] = buf.Bytes()
-		}
-	}
-	return out, nil
 }
 
 // printable shows a string that came from outside as it is when termsafe finds it clean,

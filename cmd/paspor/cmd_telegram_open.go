@@ -113,12 +113,19 @@ func runTelegramOpen(ctx context.Context, g *globals, path string, opts telegram
 	var res telegramOpened
 	if opts.output == "" {
 		infos := map[*telegram.File]*decryptedInfo{}
-		for f, fp := range paths {
-			info, err := decryptDownload(ctx, f, fp, io.Discard)
-			if err != nil {
-				return telegramRejected(g, err)
+		for i := range p.Elements {
+			for j := range p.Elements[i].Files {
+				f := &p.Elements[i].Files[j]
+				fp, ok := paths[f]
+				if !ok {
+					continue
+				}
+				info, err := decryptDownload(ctx, f, fp, io.Discard)
+				if err != nil {
+					return telegramRejected(g, err)
+				}
+				infos[f] = info
 			}
-			infos[f] = info
 		}
 		res = openedView(p, infos)
 	} else {
