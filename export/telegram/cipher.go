@@ -177,7 +177,7 @@ func DecryptTo(w io.Writer, r io.Reader, secret, hash []byte) (int64, error) {
 			skip = int(chunk[0])
 			badPadding = skip < minPadding || skip > maxPadding
 		}
-		if !badPadding {
+		if n > 0 && !badPadding {
 			d := min(skip, len(chunk))
 			skip -= d
 			if len(chunk) > d {
