@@ -139,15 +139,16 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 		atts, closeAll := d.open(ctx)
 		nd, err := w.Add(d.spec.Name, opts.label, d.fields, atts, wallet.AddOptions{})
 		closeAll()
-		if err == nil && ctx.Err() != nil {
-			err = errInterrupted
-			added = append(added, nd)
+		if ctx.Err() != nil {
+			// Stopped, whether or not the last Add got to its end: take it all back.
+			if err == nil {
+				added = append(added, nd)
+			}
+			undo()
+			return errInterrupted
 		}
 		if err != nil {
 			undo()
-			if isInterrupted(err) {
-				return errInterrupted
-			}
 			return err
 		}
 		added = append(added, nd)

@@ -113,7 +113,7 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 		var err error
 		built, err = telegram.Build(send, pub, telegram.BuildOptions{Nonce: opts.nonce, Now: now, Create: create})
 		if err != nil {
-			if isInterrupted(err) {
+			if isInterrupted(err) || ctx.Err() != nil {
 				return errInterrupted
 			}
 			var ue *userError
