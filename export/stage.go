@@ -84,3 +84,18 @@ func removeStaleStages(outDir string) error {
 	}
 	return nil
 }
+
+// NewStage creates a locked staging folder (0700) inside dir, for a command other than
+// [Open] that fills a folder and then renames it into place: while the process lives the
+// lock keeps [RemoveStaleStages] away; after a kill, the next sweep of dir removes it.
+// release drops the lock, and with remove first deletes the stage.
+func NewStage(dir string) (stage string, release func(remove bool), err error) {
+	if dir == "" {
+		return "", nil, errors.New("failed to use output folder: no folder")
+	}
+	return newStage(dir)
+}
+
+// RemoveStaleStages removes the staging folders in dir that [NewStage] or [Open] made and
+// that no live process holds any more.
+func RemoveStaleStages(dir string) error { return removeStaleStages(dir) }

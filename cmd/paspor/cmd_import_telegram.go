@@ -1,9 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -54,7 +54,36 @@ Nothing is added unless every element is valid.`,
 type importDoc struct {
 	spec   *schema.TypeSpec
 	fields map[string]string
-	atts   []wallet.AttachmentInput
+	scans  []importScan
+}
+
+// importScan is a downloaded file, checked once, that open decrypts again on its way into
+// the wallet: one buffer at a time, so memory does not grow with the scan's size.
+type importScan struct {
+	role string
+	file *telegram.File
+	path string
+}
+
+// open starts, for each scan, a decryption into a pipe that wallet.Add reads. A file that
+// no longer matches its hash ends its stream with an error, so Add stores nothing. closeAll
+// stops the decryptions Add did not read to the end.
+func (d *importDoc) open(ctx context.Context) (atts []wallet.AttachmentInput, closeAll func()) {
+	var readers []*io.PipeReader
+	for _, s := range d.scans {
+		pr, pw := io.Pipe()
+		go func() {
+			_, err := decryptDownload(ctx, s.file, s.path, pw)
+			pw.CloseWithError(err)
+		}()
+		readers = append(readers, pr)
+		atts = append(atts, wallet.AttachmentInput{Role: s.role, Reader: pr})
+	}
+	return atts, func() {
+		for _, r := range readers {
+			r.Close()
+		}
+	}
 }
 
 func runImportTelegram(ctx context.Context, g *globals, path string, opts importTelegramOptions) error {
@@ -67,7 +96,7 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 	if err != nil {
 		return err
 	}
-	data, err := readPassportData(path)
+	data, err := readPassportData(ctx, g, path)
 	if err != nil {
 		return err
 	}
@@ -75,7 +104,7 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 	if err != nil {
 		return err
 	}
-	plain, err := readDownloads(p, opts.files)
+	paths, err := findDownloads(p, opts.files)
 	if err != nil {
 		return err
 	}
@@ -85,7 +114,7 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 		if len(opts.types) > 0 && !slices.Contains(opts.types, el.Type) {
 			continue
 		}
-		d, err := importElement(el, plain)
+		d, err := importElement(ctx, el, paths)
 		if err != nil {
 			return err
 		}
@@ -100,13 +129,26 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 	}
 	defer w.Close()
 	var added []*wallet.Document
+	// Take back what this import added: it lands whole or not at all.
+	undo := func() {
+		for _, a := range added {
+			w.Remove(a.ID)
+		}
+	}
 	for _, d := range docs {
-		nd, err := w.Add(d.spec.Name, opts.label, d.fields, d.atts, wallet.AddOptions{})
-		if err != nil {
-			// Take back what this import added: it lands whole or not at all.
-			for _, a := range added {
-				w.Remove(a.ID)
+		atts, closeAll := d.open(ctx)
+		nd, err := w.Add(d.spec.Name, opts.label, d.fields, atts, wallet.AddOptions{})
+		closeAll()
+		if ctx.Err() != nil {
+			// Stopped, whether or not the last Add got to its end: take it all back.
+			if err == nil {
+				added = append(added, nd)
 			}
+			undo()
+			return errInterrupted
+		}
+		if err != nil {
+			undo()
 			return err
 		}
 		added = append(added, nd)
@@ -130,8 +172,9 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 
 // importElement converts and validates one element before anything is written: fields as
 // paspor add takes them (DD.MM.YYYY dates are accepted; phone numbers get their "+"), and
-// every scan, which must have been downloaded.
-func importElement(el *telegram.Element, plain map[*telegram.File][]byte) (*importDoc, error) {
+// every scan, which must have been downloaded and is decrypted here once, to check its hash
+// and media type, without being kept.
+func importElement(ctx context.Context, el *telegram.Element, paths map[*telegram.File]string) (*importDoc, error) {
 	spec, err := schema.LookupType(el.Type)
 	if err != nil {
 		return nil, err
@@ -153,16 +196,20 @@ func importElement(el *telegram.Element, plain map[*telegram.File][]byte) (*impo
 	d := &importDoc{spec: spec, fields: norm}
 	for j := range el.Files {
 		f := &el.Files[j]
-		b, ok := plain[f]
+		path, ok := paths[f]
 		if !ok {
 			return nil, errorWithHint(exitNotFound, fmt.Sprintf("%s %s (file %s) is not in the files folder", el.Type, f.Role, f.Name()),
 				"download every file with getFile into one folder and pass it as --files, or leave the element out with --type")
 		}
-		if _, err := schema.SniffMediaType(b[:min(len(b), 512)]); err != nil {
+		info, err := decryptDownload(ctx, f, path, io.Discard)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := schema.SniffMediaType(info.head); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", el.Type, f.Role, err)
 		}
 		role, _, _ := strings.Cut(f.Role, "/")
-		d.atts = append(d.atts, wallet.AttachmentInput{Role: role, Reader: bytes.NewReader(b)})
+		d.scans = append(d.scans, importScan{role: role, file: f, path: path})
 	}
 	return d, nil
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,8 +22,8 @@ import (
 	"github.com/paspor/paspor/wallet"
 )
 
-// maxShareTelegramScan caps one scan sent as Telegram Passport data: the builder holds the
-// files in memory, and Telegram's own limit per file is far lower.
+// maxShareTelegramScan caps one scan sent as Telegram Passport data: Telegram's own limit
+// per file is far lower. Scans are streamed, so the cap is not about memory.
 const maxShareTelegramScan = 64 << 20
 
 // runShareTelegram is share --format telegram: the selected documents, as Telegram Passport
@@ -44,13 +45,16 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 	if _, err := os.Lstat(opts.output); err == nil {
 		return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o folder or remove it first")
 	}
-	pub, err := readBotPublicKey(opts.publicKey)
+	if err := sweepStages(opts.output); err != nil {
+		return err
+	}
+	pub, err := readBotPublicKey(ctx, opts.publicKey)
 	if err != nil {
 		return err
 	}
 	var scope *telegram.Scope
 	if opts.scope != "" {
-		if scope, err = readScope(opts.scope); err != nil {
+		if scope, err = readScope(ctx, opts.scope); err != nil {
 			return err
 		}
 	}
@@ -72,11 +76,11 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 	for i, d := range edocs {
 		td := telegram.Document{Type: d.Type, Fields: telegramFields(d.Fields)}
 		for _, f := range d.Files {
-			b, err := readAttachment(w, sources[i], f.Role)
+			a, err := streamAttachment(ctx, w, sources[i], f.Role)
 			if err != nil {
 				return err
 			}
-			td.Files = append(td.Files, telegram.Attachment{Role: f.Role, Content: b})
+			td.Files = append(td.Files, *a)
 		}
 		tdocs[i] = td
 	}
@@ -99,18 +103,27 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 		ids = idsInOrder(send, edocs)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
-	built, err := telegram.Build(send, pub, telegram.BuildOptions{Nonce: opts.nonce, Now: now})
-	if err != nil {
-		return errorWithHint(exitInvalidInput, lower(err.Error()))
-	}
-	err = stageDir(opts.output, func(stage string) error {
+	// Each scan is read twice, one buffer at a time (hashed, then encrypted straight into
+	// the staging folder): memory does not grow with the scans.
+	var built *telegram.Built
+	err = stageDir(ctx, opts.output, func(stage string) error {
+		create := func(name string) (io.WriteCloser, error) {
+			return os.OpenFile(filepath.Join(stage, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		}
+		var err error
+		built, err = telegram.Build(send, pub, telegram.BuildOptions{Nonce: opts.nonce, Now: now, Create: create})
+		if err != nil {
+			if isInterrupted(err) || ctx.Err() != nil {
+				return errInterrupted
+			}
+			var ue *userError
+			if errors.As(err, &ue) {
+				return err
+			}
+			return errorWithHint(exitInvalidInput, lower(err.Error()))
+		}
 		if err := os.WriteFile(filepath.Join(stage, "passport_data.json"), built.PassportData, 0o600); err != nil {
 			return fmt.Errorf("failed to write passport_data.json: %w", err)
-		}
-		for _, f := range built.Files {
-			if err := os.WriteFile(filepath.Join(stage, f.Name), f.Ciphertext, 0o600); err != nil {
-				return fmt.Errorf("failed to write %s: %w", f.Name, err)
-			}
 		}
 		return nil
 	})
@@ -155,20 +168,28 @@ func telegramFields(in map[string]string) map[string]string {
 	return out
 }
 
-func readAttachment(w *wallet.Wallet, d *wallet.Document, role string) ([]byte, error) {
+// streamAttachment is a scan for telegram.Build to read through Open (twice), stopping
+// when ctx is done.
+func streamAttachment(ctx context.Context, w *wallet.Wallet, d *wallet.Document, role string) (*telegram.Attachment, error) {
 	r, a, err := w.OpenAttachment(d, role)
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
+	r.Close()
 	if a.Size > maxShareTelegramScan {
 		return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("scan %s of %s is over %d MiB, too large for Telegram Passport", role, d.ID, maxShareTelegramScan>>20))
 	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("failed to read scan %s of %s: %w", role, d.ID, err)
+	open := func() (io.ReadCloser, error) {
+		r, _, err := w.OpenAttachment(d, role)
+		if err != nil {
+			return nil, fmt.Errorf("failed to read scan %s of %s: %w", role, d.ID, err)
+		}
+		return struct {
+			io.Reader
+			io.Closer
+		}{interruptible(ctx, r), r}, nil
 	}
-	return b, nil
+	return &telegram.Attachment{Role: role, Open: open, Size: a.Size}, nil
 }
 
 // idsInOrder maps the documents the scope kept back to wallet IDs (types are unique among them).
@@ -203,8 +224,8 @@ func sharedTelegram(send []telegram.Document, ids []string, omitted []string) []
 	return out
 }
 
-func readBotPublicKey(path string) (*rsa.PublicKey, error) {
-	data, err := readCapped(path, 64<<10, "bot public key file")
+func readBotPublicKey(ctx context.Context, path string) (*rsa.PublicKey, error) {
+	data, err := readCapped(ctx, path, 64<<10, "bot public key file")
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +240,8 @@ func readBotPublicKey(path string) (*rsa.PublicKey, error) {
 	return pub, nil
 }
 
-func readScope(path string) (*telegram.Scope, error) {
-	data, err := readCapped(path, telegram.MaxScopeSize, "scope file")
+func readScope(ctx context.Context, path string) (*telegram.Scope, error) {
+	data, err := readCapped(ctx, path, telegram.MaxScopeSize, "scope file")
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/export/telegram"
 	"github.com/paspor/paspor/internal/termsafe"
 )
@@ -45,17 +49,26 @@ func readBotKey(path string) (*rsa.PrivateKey, error) {
 	return k, nil
 }
 
-// readPassportData reads a passport_data JSON file, capped.
-func readPassportData(path string) ([]byte, error) {
-	data, err := readCapped(path, telegram.MaxPassportDataSize, "passport data file")
-	if err != nil {
-		return nil, err
+// readPassportData reads a passport_data JSON file, capped; path "-" is standard input.
+func readPassportData(ctx context.Context, g *globals, path string) ([]byte, error) {
+	if path == "-" {
+		data, err := io.ReadAll(io.LimitReader(interruptible(ctx, g.stdin), telegram.MaxPassportDataSize+1))
+		if err != nil {
+			if isInterrupted(err) {
+				return nil, errInterrupted
+			}
+			return nil, fmt.Errorf("failed to read standard input: %w", err)
+		}
+		if int64(len(data)) > telegram.MaxPassportDataSize {
+			return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("passport data on standard input is over %d bytes", telegram.MaxPassportDataSize))
+		}
+		return data, nil
 	}
-	return data, nil
+	return readCapped(ctx, path, telegram.MaxPassportDataSize, "passport data file")
 }
 
-// readCapped reads a whole file of at most max bytes.
-func readCapped(path string, max int64, what string) ([]byte, error) {
+// readCapped reads a whole file of at most max bytes, stopping when ctx is done.
+func readCapped(ctx context.Context, path string, max int64, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -67,8 +80,11 @@ func readCapped(path string, max int64, what string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("%s is a folder, not a file", path))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	data, err := io.ReadAll(io.LimitReader(interruptible(ctx, f), max+1))
 	if err != nil {
+		if isInterrupted(err) {
+			return nil, errInterrupted
+		}
 		return nil, fmt.Errorf("failed to read %s: %w", path, err)
 	}
 	if int64(len(data)) > max {
@@ -78,13 +94,14 @@ func readCapped(path string, max int64, what string) ([]byte, error) {
 }
 
 // maxTelegramFile caps a downloaded Telegram Passport file; Telegram's own limit is far lower.
-const maxTelegramFile = 64 << 20
+// It holds the largest scan share --format telegram sends plus the most padding (255 bytes),
+// so that whatever paspor sends, paspor opens.
+const maxTelegramFile = maxShareTelegramScan + 256
 
-// readDownloads reads, for each file of p, DIR/<file_unique_id> or DIR/<file_id>, and
-// decrypts it. Files not in DIR are left out; a file that is there but fails its hash is
-// an error. dir "" reads nothing.
-func readDownloads(p *telegram.Passport, dir string) (map[*telegram.File][]byte, error) {
-	out := map[*telegram.File][]byte{}
+// findDownloads locates, for each file of p, DIR/<file_unique_id> or DIR/<file_id>.
+// Files not in DIR are left out. dir "" finds nothing.
+func findDownloads(p *telegram.Passport, dir string) (map[*telegram.File]string, error) {
+	out := map[*telegram.File]string{}
 	if dir == "" {
 		return out, nil
 	}
@@ -94,31 +111,61 @@ func readDownloads(p *telegram.Passport, dir string) (map[*telegram.File][]byte,
 	for i := range p.Elements {
 		for j := range p.Elements[i].Files {
 			f := &p.Elements[i].Files[j]
-			path := ""
 			for _, name := range []string{f.FileUniqueID, f.FileID} {
 				if name == "" {
 					continue
 				}
 				if st, err := os.Stat(filepath.Join(dir, name)); err == nil && st.Mode().IsRegular() {
-					path = filepath.Join(dir, name)
+					out[f] = filepath.Join(dir, name)
 					break
 				}
 			}
-			if path == "" {
-				continue
-			}
-			ct, err := readCapped(path, maxTelegramFile, "file")
-			if err != nil {
-				return nil, err
-			}
-			plain, err := f.Decrypt(ct)
-			if err != nil {
-				return nil, err
-			}
-			out[f] = plain
 		}
 	}
 	return out, nil
+}
+
+// decryptedInfo is what decryptDownload learns about a plaintext on the way through.
+type decryptedInfo struct {
+	size   int64
+	sha256 string
+	head   []byte // the first 512 bytes, to sniff the media type
+}
+
+// decryptDownload streams the ciphertext at path through f's decryption into w, one buffer
+// at a time, and stops when ctx is done. On an error w holds unchecked bytes to discard.
+func decryptDownload(ctx context.Context, f *telegram.File, path string, w io.Writer) (*decryptedInfo, error) {
+	in, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open %s: %w", path, err)
+	}
+	defer in.Close()
+	if st, err := in.Stat(); err == nil && st.Size() > maxTelegramFile {
+		return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("file %s is over %d bytes", path, maxTelegramFile))
+	}
+	h := sha256.New()
+	hd := &headWriter{max: 512}
+	n, err := f.DecryptTo(io.MultiWriter(w, h, hd), io.LimitReader(interruptible(ctx, in), maxTelegramFile))
+	if err != nil {
+		if isInterrupted(err) {
+			return nil, errInterrupted
+		}
+		return nil, err
+	}
+	return &decryptedInfo{size: n, sha256: hex.EncodeToString(h.Sum(nil)), head: hd.b}, nil
+}
+
+// headWriter keeps the first max bytes written to it.
+type headWriter struct {
+	b   []byte
+	max int
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if r := h.max - len(h.b); r > 0 {
+		h.b = append(h.b, p[:min(r, len(p))]...)
+	}
+	return len(p), nil
 }
 
 // printable shows a string that came from outside as it is when termsafe finds it clean,
@@ -144,24 +191,36 @@ func telegramHints(reason string) []string {
 	return nil
 }
 
-// stageDir fills a new folder next to out (0700) with write and renames it to out only
-// when write succeeded, so that out appears complete or not at all.
-func stageDir(out string, write func(stage string) error) error {
-	stage, err := os.MkdirTemp(filepath.Dir(out), ".paspor-stage-*")
+// sweepStages removes, from the folder that will hold out, the staging folders of runs
+// that were killed (see stageDir). Commands call it first, whatever then happens.
+func sweepStages(out string) error {
+	if err := export.RemoveStaleStages(filepath.Dir(filepath.Clean(out))); err != nil {
+		return fmt.Errorf("failed to clean the folder next to %s: %w", out, err)
+	}
+	return nil
+}
+
+// stageDir fills a new locked folder next to out (0700) with write and renames it to out
+// only when write succeeded and ctx is not done, so that out appears complete or not at
+// all. The staging folder is the one paspor open uses (export.NewStage): one left by a
+// killed run, decrypted scans included, is removed by the next run into the same parent.
+func stageDir(ctx context.Context, out string, write func(stage string) error) error {
+	out = filepath.Clean(out)
+	parent := filepath.Dir(out)
+	if err := sweepStages(out); err != nil {
+		return err
+	}
+	stage, release, err := export.NewStage(parent)
 	if err != nil {
 		return fmt.Errorf("failed to create a folder next to %s: %w", out, err)
 	}
 	done := false
-	defer func() {
-		if !done {
-			os.RemoveAll(stage)
-		}
-	}()
-	if err := os.Chmod(stage, 0o700); err != nil {
-		return fmt.Errorf("failed to restrict %s: %w", stage, err)
-	}
+	defer func() { release(!done) }()
 	if err := write(stage); err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		return errInterrupted
 	}
 	if _, err := os.Lstat(out); err == nil {
 		return errorWithHint(exitExists, fmt.Sprintf("%s already exists", out), "choose another -o folder or remove it first")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -45,13 +46,15 @@ re-send the same data until they fix it.`,
       --data personal_details.birth_date="does not match your passport" \
       --file passport.selfie="your face is not visible"`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runTelegramErrors(g, args[0], opts) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTelegramErrors(cmd.Context(), g, args[0], opts)
+		},
 	}
 	opts.AddFlags(cmd.Flags())
 	return cmd
 }
 
-func runTelegramErrors(g *globals, path string, opts telegramErrorsOptions) error {
+func runTelegramErrors(ctx context.Context, g *globals, path string, opts telegramErrorsOptions) error {
 	if len(opts.data)+len(opts.files)+len(opts.elements) == 0 {
 		return usageError("no errors to report", "pass --data TYPE.FIELD=MESSAGE, --file TYPE.ROLE=MESSAGE or --element TYPE=MESSAGE")
 	}
@@ -62,7 +65,7 @@ func runTelegramErrors(g *globals, path string, opts telegramErrorsOptions) erro
 	if err != nil {
 		return err
 	}
-	data, err := readPassportData(path)
+	data, err := readPassportData(ctx, g, path)
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,7 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,12 +34,13 @@ func (o *telegramOpenOptions) AddFlags(f *pflag.FlagSet) {
 func newTelegramOpenCommand(g *globals) *cobra.Command {
 	var opts telegramOpenOptions
 	cmd := &cobra.Command{
-		Use:   "open PASSPORT_DATA.json -i BOT.pem [--files DIR] [--nonce N] [-o OUT]",
+		Use:   "open PASSPORT_DATA.json|- -i BOT.pem [--files DIR] [--nonce N] [-o OUT]",
 		Short: "Decrypt and check the passport_data a bot received",
 		Long: `Decrypt passport_data (the object of a Bot API message) with the bot's private key:
 the credentials, every element, and every file found in --files by its file_unique_id
 or file_id, checking every hash before any padding, and the nonce when --nonce is given.
-Files not in --files are listed as not downloaded.
+Files not in --files are listed as not downloaded. PASSPORT_DATA.json "-" reads
+standard input. Files are decrypted one at a time, one buffer at a time.
 
 With -o, OUT/passport.json (every element, its fields and files) and OUT/files/ (the
 decrypted scans) appear only after every check passed; OUT must not exist.
@@ -51,7 +51,7 @@ nonce, too_large (exit code 9); with --json, stdout then holds {"verified": fals
 		Example: `  paspor telegram open passport_data.json -i bot.pem --nonce 8f2c --files downloads/ -o received/
   paspor telegram open passport_data.json -i bot.pem --json`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runTelegramOpen(g, args[0], opts) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runTelegramOpen(cmd.Context(), g, args[0], opts) },
 	}
 	opts.AddFlags(cmd.Flags())
 	return cmd
@@ -85,7 +85,7 @@ type telegramFile struct {
 	SHA256       string `json:"sha256,omitempty"`
 }
 
-func runTelegramOpen(g *globals, path string, opts telegramOpenOptions) error {
+func runTelegramOpen(ctx context.Context, g *globals, path string, opts telegramOpenOptions) error {
 	key, err := readBotKey(opts.identity)
 	if err != nil {
 		return err
@@ -94,8 +94,11 @@ func runTelegramOpen(g *globals, path string, opts telegramOpenOptions) error {
 		if _, err := os.Lstat(opts.output); err == nil {
 			return errorWithHint(exitExists, fmt.Sprintf("%s already exists", opts.output), "choose another -o folder or remove it first")
 		}
+		if err := sweepStages(opts.output); err != nil {
+			return err
+		}
 	}
-	data, err := readPassportData(path)
+	data, err := readPassportData(ctx, g, path)
 	if err != nil {
 		return err
 	}
@@ -103,14 +106,31 @@ func runTelegramOpen(g *globals, path string, opts telegramOpenOptions) error {
 	if err != nil {
 		return telegramRejected(g, err)
 	}
-	plain, err := readDownloads(p, opts.files)
+	paths, err := findDownloads(p, opts.files)
 	if err != nil {
-		return telegramRejected(g, err)
+		return err
 	}
-	res := openedView(p, plain)
-	if opts.output != "" {
-		if err := writeOpened(opts.output, &res, p, plain); err != nil {
-			return err
+	var res telegramOpened
+	if opts.output == "" {
+		infos := map[*telegram.File]*decryptedInfo{}
+		for i := range p.Elements {
+			for j := range p.Elements[i].Files {
+				f := &p.Elements[i].Files[j]
+				fp, ok := paths[f]
+				if !ok {
+					continue
+				}
+				info, err := decryptDownload(ctx, f, fp, io.Discard)
+				if err != nil {
+					return telegramRejected(g, err)
+				}
+				infos[f] = info
+			}
+		}
+		res = openedView(p, infos)
+	} else {
+		if err := writeOpened(ctx, opts.output, &res, p, paths); err != nil {
+			return telegramRejected(g, err)
 		}
 		res.Dir = opts.output
 	}
@@ -132,7 +152,7 @@ func telegramRejected(g *globals, err error) error {
 	return err
 }
 
-func openedView(p *telegram.Passport, plain map[*telegram.File][]byte) telegramOpened {
+func openedView(p *telegram.Passport, infos map[*telegram.File]*decryptedInfo) telegramOpened {
 	res := telegramOpened{Verified: true, Nonce: p.Nonce, Elements: []telegramElement{}}
 	for i := range p.Elements {
 		el := &p.Elements[i]
@@ -143,10 +163,9 @@ func openedView(p *telegram.Passport, plain map[*telegram.File][]byte) telegramO
 		for j := range el.Files {
 			f := &el.Files[j]
 			tf := telegramFile{Role: f.Role, FileID: f.FileID, FileUniqueID: f.FileUniqueID, FileHash: f.FileHash}
-			if b, ok := plain[f]; ok {
-				sum := sha256.Sum256(b)
-				tf.Downloaded, tf.Size, tf.SHA256 = true, len(b), hex.EncodeToString(sum[:])
-				tf.MediaType = sniffOr(b)
+			if info, ok := infos[f]; ok {
+				tf.Downloaded, tf.Size, tf.SHA256 = true, int(info.size), info.sha256
+				tf.MediaType = sniffOr(info.head)
 			}
 			te.Files = append(te.Files, tf)
 		}
@@ -164,12 +183,33 @@ func sniffOr(b []byte) string {
 
 var mediaExt = map[string]string{"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 
-// writeOpened writes passport.json and the decrypted files into the new folder out.
-func writeOpened(out string, res *telegramOpened, p *telegram.Passport, plain map[*telegram.File][]byte) error {
-	return stageDir(out, func(stage string) error {
+// writeOpened decrypts the files at paths, one at a time and straight into a locked staging
+// folder, then writes passport.json there (as res) and moves the folder to out.
+func writeOpened(ctx context.Context, out string, res *telegramOpened, p *telegram.Passport, paths map[*telegram.File]string) error {
+	return stageDir(ctx, out, func(stage string) error {
+		infos := map[*telegram.File]*decryptedInfo{}
+		tmp := map[*telegram.File]string{}
+		n := 0
 		for i := range p.Elements {
 			for j := range p.Elements[i].Files {
-				b, ok := plain[&p.Elements[i].Files[j]]
+				f := &p.Elements[i].Files[j]
+				fp, ok := paths[f]
+				if !ok {
+					continue
+				}
+				n++
+				part := filepath.Join(stage, fmt.Sprintf("part-%d", n))
+				info, err := decryptToFile(ctx, f, fp, part)
+				if err != nil {
+					return err
+				}
+				infos[f], tmp[f] = info, part
+			}
+		}
+		*res = openedView(p, infos)
+		for i := range p.Elements {
+			for j := range p.Elements[i].Files {
+				part, ok := tmp[&p.Elements[i].Files[j]]
 				if !ok {
 					continue
 				}
@@ -182,7 +222,7 @@ func writeOpened(out string, res *telegramOpened, p *telegram.Passport, plain ma
 				if err := os.MkdirAll(filepath.Join(stage, filepath.Dir(rel)), 0o700); err != nil {
 					return fmt.Errorf("failed to create a folder for %s: %w", rel, err)
 				}
-				if err := os.WriteFile(filepath.Join(stage, rel), b, 0o600); err != nil {
+				if err := os.Rename(part, filepath.Join(stage, rel)); err != nil {
 					return fmt.Errorf("failed to write %s: %w", rel, err)
 				}
 				tf.Path = filepath.ToSlash(rel)
@@ -190,6 +230,26 @@ func writeOpened(out string, res *telegramOpened, p *telegram.Passport, plain ma
 		}
 		return writeFileAtomicFunc(filepath.Join(stage, "passport.json"), func(w io.Writer) error { return printJSON(w, res) })
 	})
+}
+
+// decryptToFile decrypts the ciphertext at src into a new file dst (0600), synced.
+func decryptToFile(ctx context.Context, f *telegram.File, src, dst string) (*decryptedInfo, error) {
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("failed to create a file in the staging folder: %w", err)
+	}
+	info, err := decryptDownload(ctx, f, src, out)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("failed to write a decrypted file: %w", cerr)
+	}
+	if err != nil {
+		os.Remove(dst)
+		return nil, err
+	}
+	return info, nil
 }
 
 func printOpened(g *globals, path string, nonceChecked bool, res telegramOpened) {

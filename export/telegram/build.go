@@ -34,6 +34,12 @@ type Attachment struct {
 	Role string
 	// Content is the plaintext scan.
 	Content []byte
+	// Open, when set instead of Content, opens the plaintext scan of Size bytes; Build
+	// reads it twice (hash, then encrypt) and writes the ciphertext through
+	// [BuildOptions.Create], so that the scan is never held in memory.
+	Open func() (io.ReadCloser, error)
+	// Size is the length of the plaintext Open reads.
+	Size int64
 }
 
 // BuildOptions are the parameters of [Build] beyond the documents and the key.
@@ -44,6 +50,9 @@ type BuildOptions struct {
 	Now time.Time
 	// Random is the source of secrets, paddings and file names; nil means crypto/rand.
 	Random io.Reader
+	// Create makes the file that an encrypted [Attachment] read through Open is written to,
+	// named as passport_data refers to it; its [BuiltFile] then has no Ciphertext.
+	Create func(name string) (io.WriteCloser, error)
 }
 
 // Built is what [Build] produces.
@@ -62,7 +71,8 @@ type BuiltFile struct {
 	Name string
 	// Type and Role say which element and role the file belongs to.
 	Type, Role string
-	// Ciphertext is the encrypted file, as getFile would deliver it.
+	// Ciphertext is the encrypted file, as getFile would deliver it (nil when it went
+	// through [BuildOptions.Create]).
 	Ciphertext []byte
 }
 
@@ -93,7 +103,7 @@ func Build(docs []Document, key *rsa.PublicKey, opts BuildOptions) (*Built, erro
 	if now.IsZero() {
 		now = time.Now()
 	}
-	b := &builder{random: random, date: now.Unix(), out: &Built{}}
+	b := &builder{random: random, date: now.Unix(), out: &Built{}, create: opts.Create}
 	creds := credentialsJSON{SecureData: map[string]secureValue{}, Nonce: opts.Nonce}
 	var pd PassportData
 	pd.Data = []EncryptedPassportElement{}
@@ -144,6 +154,7 @@ type builder struct {
 	random io.Reader
 	date   int64
 	out    *Built
+	create func(name string) (io.WriteCloser, error)
 }
 
 func (b *builder) element(d Document, k kind) (*EncryptedPassportElement, *secureValue, error) {
@@ -266,6 +277,9 @@ func (b *builder) encrypt(plain []byte) (ct, hash, secret []byte, err error) {
 }
 
 func (b *builder) file(typ string, a Attachment) (*PassportFile, *fileCredentials, error) {
+	if a.Open != nil {
+		return b.fileStream(typ, a)
+	}
 	ct, hash, secret, err := b.encrypt(a.Content)
 	if err != nil {
 		return nil, nil, err

@@ -2,8 +2,10 @@ package telegram
 
 import (
 	"bytes"
+	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -28,8 +30,8 @@ func sampleDocuments() []Document {
 			"birth_date": "1990-07-30", "gender": "female", "country_code": "SI", "residence_country_code": "SI",
 			"first_name_native": "Ана"}},
 		{Type: "driver_license", Fields: map[string]string{"document_no": "X1", "expiry_date": "2031-01-02", "issue_date": "2021-01-02"},
-			Files: []Attachment{{"front_side", jpeg}, {"reverse_side", jpeg[:100]}, {"selfie", jpeg[:17]}, {"translation/1", jpeg[:1]}, {"translation/2", []byte{}}}},
-		{Type: "utility_bill", Fields: map[string]string{"issue_date": "2026-01-01"}, Files: []Attachment{{"file/1", jpeg}, {"file/2", jpeg[:300]}}},
+			Files: []Attachment{{Role: "front_side", Content: jpeg}, {Role: "reverse_side", Content: jpeg[:100]}, {Role: "selfie", Content: jpeg[:17]}, {Role: "translation/1", Content: jpeg[:1]}, {Role: "translation/2", Content: []byte{}}}},
+		{Type: "utility_bill", Fields: map[string]string{"issue_date": "2026-01-01"}, Files: []Attachment{{Role: "file/1", Content: jpeg}, {Role: "file/2", Content: jpeg[:300]}}},
 		{Type: "address", Fields: map[string]string{"street_line1": "Ulica 1", "city": "Ljubljana", "post_code": "1000", "country_code": "SI"}},
 		{Type: "phone_number", Fields: map[string]string{"phone_number": "+38640123456"}},
 		{Type: "email", Fields: map[string]string{"email": "ana@example.org"}},
@@ -95,7 +97,7 @@ func TestBuildRejects(t *testing.T) {
 	pdoc := func(typ string, files ...Attachment) Document {
 		return Document{Type: typ, Fields: map[string]string{"document_no": "1"}, Files: files}
 	}
-	a := func(role string) Attachment { return Attachment{role, []byte{1}} }
+	a := func(role string) Attachment { return Attachment{Role: role, Content: []byte{1}} }
 	for name, docs := range map[string][]Document{
 		"unknown type":        {{Type: "diploma"}},
 		"two passports":       {pdoc("passport"), pdoc("passport")},
@@ -191,3 +193,67 @@ func TestKeys(t *testing.T) {
 		t.Error("ParsePrivateKey accepted a public key")
 	}
 }
+
+// A scan read through Open (twice, never held) builds the same file a bot decrypts as
+// one given as Content, and a scan that changes between the passes is refused.
+func TestBuildStreamedAttachment(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := bytes.Repeat([]byte("%PDF-1.7 streamed scan\n"), 10_000)
+	files := map[string]*bytes.Buffer{}
+	create := func(name string) (io.WriteCloser, error) {
+		files[name] = &bytes.Buffer{}
+		return nopCloser{files[name]}, nil
+	}
+	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(scan)), nil }
+	docs := []Document{{Type: "bank_statement", Files: []Attachment{{Role: "file/1", Open: open, Size: int64(len(scan))}}}}
+	built, err := Build(docs, &key.PublicKey, BuildOptions{Nonce: "n", Create: create})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(built.PassportData, key, OpenOptions{Nonce: "n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &p.Elements[0].Files[0]
+	ct := files[f.FileUniqueID]
+	if ct == nil || built.Files[0].Ciphertext != nil {
+		t.Fatalf("file %s not written through Create", f.FileUniqueID)
+	}
+	var got bytes.Buffer
+	if _, err := f.DecryptTo(&got, bytes.NewReader(ct.Bytes())); err != nil || !bytes.Equal(got.Bytes(), scan) {
+		t.Fatalf("DecryptTo: %v, %d bytes back of %d", err, got.Len(), len(scan))
+	}
+	plain, err := f.Decrypt(ct.Bytes())
+	if err != nil || !bytes.Equal(plain, scan) {
+		t.Fatalf("Decrypt: %v", err)
+	}
+	// Flip a ciphertext byte: DecryptTo reports the hash.
+	bad := bytes.Clone(ct.Bytes())
+	bad[len(bad)/2] ^= 1
+	var rej *RejectedError
+	if _, err := f.DecryptTo(io.Discard, bytes.NewReader(bad)); !errors.As(err, &rej) || rej.Reason != ReasonHash {
+		t.Fatalf("altered file: %v, want reason hash", err)
+	}
+	calls := 0
+	changing := func() (io.ReadCloser, error) {
+		calls++
+		b := bytes.Clone(scan)
+		b[0] = byte(calls)
+		return io.NopCloser(bytes.NewReader(b)), nil
+	}
+	docs[0].Files[0].Open = changing
+	if _, err := Build(docs, &key.PublicKey, BuildOptions{Nonce: "n", Create: create}); err == nil {
+		t.Fatal("a scan that changed between the passes was built")
+	}
+	docs[0].Files[0].Open, docs[0].Files[0].Size = open, int64(len(scan))+1
+	if _, err := Build(docs, &key.PublicKey, BuildOptions{Nonce: "n", Create: create}); err == nil {
+		t.Fatal("a scan shorter than its size was built")
+	}
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }

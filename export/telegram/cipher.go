@@ -71,19 +71,13 @@ func Encrypt(plain, secret []byte, random io.Reader) (ciphertext, hash []byte, e
 	if random == nil {
 		random = rand.Reader
 	}
-	p := minPadding + (16-(len(plain)+minPadding)%16)%16
-	var extra [1]byte
-	if _, err := io.ReadFull(random, extra[:]); err != nil {
-		return nil, nil, fmt.Errorf("failed to choose a padding: %w", err)
+	pad, err := newPadding(int64(len(plain)), random)
+	if err != nil {
+		return nil, nil, err
 	}
-	// Any multiple of 16 more up to 255 is valid; vary the length like the clients do.
-	p += 16 * (int(extra[0]) % ((maxPadding-p)/16 + 1))
-	padded := make([]byte, p+len(plain))
-	if _, err := io.ReadFull(random, padded[1:p]); err != nil {
-		return nil, nil, fmt.Errorf("failed to generate a padding: %w", err)
-	}
-	padded[0] = byte(p)
-	copy(padded[p:], plain)
+	padded := make([]byte, len(pad)+len(plain))
+	copy(padded, pad)
+	copy(padded[len(pad):], plain)
 	sum := sha256.Sum256(padded)
 	key, iv := keyIV(secret, sum[:])
 	block, err := aes.NewCipher(key)
@@ -92,6 +86,24 @@ func Encrypt(plain, secret []byte, random io.Reader) (ciphertext, hash []byte, e
 	}
 	cipher.NewCBCEncrypter(block, iv).CryptBlocks(padded, padded)
 	return padded, sum[:], nil
+}
+
+// newPadding returns the padding Encrypt puts before n bytes of plaintext: 32..255 bytes,
+// the first its length, the rest random, making the total a multiple of 16.
+func newPadding(n int64, random io.Reader) ([]byte, error) {
+	p := minPadding + int((16-(n+minPadding)%16)%16)
+	var extra [1]byte
+	if _, err := io.ReadFull(random, extra[:]); err != nil {
+		return nil, fmt.Errorf("failed to choose a padding: %w", err)
+	}
+	// Any multiple of 16 more up to 255 is valid; vary the length like the clients do.
+	p += 16 * (int(extra[0]) % ((maxPadding-p)/16 + 1))
+	pad := make([]byte, p)
+	if _, err := io.ReadFull(random, pad[1:]); err != nil {
+		return nil, fmt.Errorf("failed to generate a padding: %w", err)
+	}
+	pad[0] = byte(p)
+	return pad, nil
 }
 
 // Decrypt reverses [Encrypt]: it decrypts ciphertext with the key and IV derived from secret
@@ -124,4 +136,70 @@ func Decrypt(ciphertext, secret, hash []byte) ([]byte, error) {
 		return nil, reject(ReasonPadding, "", "padding length %d is outside 32..255 or beyond the %d bytes", p, len(padded))
 	}
 	return padded[p:], nil
+}
+
+// DecryptTo is [Decrypt] for data too large to hold: it decrypts the ciphertext read from r
+// in one pass and writes the plaintext (padding removed) to w as it goes, returning the
+// number of plaintext bytes written. The hash can only be checked at the end, so w has seen
+// unchecked bytes when DecryptTo fails: the caller must discard what w holds on any error.
+// As in Decrypt, a hash mismatch is reported before a bad padding.
+func DecryptTo(w io.Writer, r io.Reader, secret, hash []byte) (int64, error) {
+	if len(secret) != SecretSize {
+		return 0, reject(ReasonSecret, "", "secret is %d bytes, want %d", len(secret), SecretSize)
+	}
+	if len(hash) != sha256.Size {
+		return 0, reject(ReasonMalformed, "", "hash is %d bytes, want %d", len(hash), sha256.Size)
+	}
+	key, iv := keyIV(secret, hash)
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return 0, fmt.Errorf("failed to set up AES: %w", err)
+	}
+	dec := cipher.NewCBCDecrypter(block, iv)
+	h := sha256.New()
+	buf := make([]byte, 64<<10)
+	var total, written int64
+	skip := -1 // padding bytes still to drop; -1 before the first block
+	badPadding := false
+	for {
+		n, rerr := io.ReadFull(r, buf)
+		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+			return written, rerr
+		}
+		if n%aes.BlockSize != 0 {
+			return written, reject(ReasonMalformed, "", "ciphertext is %d bytes, not a positive multiple of 16", total+int64(n))
+		}
+		chunk := buf[:n]
+		dec.CryptBlocks(chunk, chunk)
+		h.Write(chunk)
+		total += int64(n)
+		if n > 0 && skip == -1 {
+			skip = int(chunk[0])
+			badPadding = skip < minPadding || skip > maxPadding
+		}
+		if n > 0 && !badPadding {
+			d := min(skip, len(chunk))
+			skip -= d
+			if len(chunk) > d {
+				m, err := w.Write(chunk[d:])
+				written += int64(m)
+				if err != nil {
+					return written, err
+				}
+			}
+		}
+		if rerr != nil {
+			break
+		}
+	}
+	if total == 0 {
+		return 0, reject(ReasonMalformed, "", "ciphertext is 0 bytes, not a positive multiple of 16")
+	}
+	if subtle.ConstantTimeCompare(h.Sum(nil), hash) != 1 {
+		return written, reject(ReasonHash, "", "the decrypted data does not match its hash")
+	}
+	if badPadding || skip > 0 {
+		return written, reject(ReasonPadding, "", "padding length is outside 32..255 or beyond the %d bytes", total)
+	}
+	return written, nil
 }

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"testing"
 )
@@ -59,5 +60,22 @@ func FuzzParseScope(f *testing.F) {
 			t.Fatal("accepted an empty scope")
 		}
 		_, _, _ = s.Apply(sampleDocuments())
+	})
+}
+
+// FuzzDecryptTo checks that DecryptTo never panics and agrees with Decrypt: the same
+// plaintext when both accept, a rejection when Decrypt rejects.
+func FuzzDecryptTo(f *testing.F) {
+	secret := make([]byte, 32)
+	f.Fuzz(func(t *testing.T, ct, hash []byte) {
+		want, err1 := Decrypt(ct, secret, hash)
+		var got bytes.Buffer
+		_, err2 := DecryptTo(&got, bytes.NewReader(ct), secret, hash)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("Decrypt %v, DecryptTo %v", err1, err2)
+		}
+		if err1 == nil && !bytes.Equal(want, got.Bytes()) {
+			t.Fatal("DecryptTo gave another plaintext")
+		}
 	})
 }

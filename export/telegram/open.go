@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -81,6 +82,16 @@ func (f *File) Decrypt(ciphertext []byte) ([]byte, error) {
 		return nil, at(err, f.element+" "+f.Role)
 	}
 	return plain, nil
+}
+
+// DecryptTo decrypts the file's downloaded ciphertext from r into w in one pass (see
+// [DecryptTo]: on an error, w holds unchecked bytes to discard).
+func (f *File) DecryptTo(w io.Writer, r io.Reader) (int64, error) {
+	n, err := DecryptTo(w, r, f.secret, f.hash)
+	if err != nil {
+		return n, at(err, f.element+" "+f.Role)
+	}
+	return n, nil
 }
 
 // at sets the Element of a RejectedError from Decrypt.
