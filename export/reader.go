@@ -37,6 +37,9 @@ type OpenOptions struct {
 	// It must exist: Open neither creates nor removes it, so that the caller that made it (for
 	// several bundles at once) is the one that decides when it goes.
 	OutDir string
+	// StageLog, when not "", is a folder of the caller's where the staging folder inside
+	// OutDir is recorded while it exists, so that [SweepStages] removes it after a kill.
+	StageLog string
 	// MaxFileSize caps each file; 0 means 1 GiB.
 	MaxFileSize int64
 	// MaxTotalSize caps the whole decrypted tar; 0 means 4 GiB.
@@ -106,7 +109,7 @@ func openPlain(plain io.Reader, dec decrypted, opts OpenOptions) (res *Result, e
 	}
 	// Only a bundle signed by its holder (and by the pinned one, if pinned) for this partner
 	// gets a staging folder.
-	stage, release, err := newStage(opts.OutDir)
+	stage, release, err := newStage(opts.OutDir, opts.StageLog)
 	if err != nil {
 		return nil, err
 	}

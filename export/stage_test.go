@@ -39,7 +39,7 @@ func TestStaleStageRemoved(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(stale, "files", "plain.jpg"), []byte("unverified"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	live, release, err := newStage(out)
+	live, release, err := newStage(out, "")
 	if err != nil {
 		t.Fatal(err)
 	}

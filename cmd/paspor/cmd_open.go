@@ -138,7 +138,7 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 		}
 	}
 	base := export.OpenOptions{Identities: ids, Holder: pins.key, Nonce: opts.nonce,
-		AllowExpired: opts.allowExpired, OutDir: opts.output, Now: testOnlyNow}
+		AllowExpired: opts.allowExpired, OutDir: opts.output, StageLog: stageLogDir(), Now: testOnlyNow}
 	results := make([]openSummary, len(bundles))
 	sem := make(chan struct{}, opts.jobs)
 	var wg sync.WaitGroup

@@ -210,7 +210,7 @@ func stageDir(ctx context.Context, out string, write func(stage string) error) e
 	if err := sweepStages(out); err != nil {
 		return err
 	}
-	stage, release, err := export.NewStage(parent)
+	stage, release, err := export.NewStage(parent, stageLogDir())
 	if err != nil {
 		return fmt.Errorf("failed to create a folder next to %s: %w", out, err)
 	}

@@ -22,6 +22,7 @@ func main1() int {
 	defer cancel()
 	stopSignals := handleInterrupt(cancel, os.Stderr)
 	g := newGlobals(os.Stdin, os.Stdout, os.Stderr)
+	sweepKilledStages(os.Stderr)
 	root := newRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
