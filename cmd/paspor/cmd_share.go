@@ -116,19 +116,11 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	if err := checkOutput(g, opts.output, "a binary bundle", opts.armor, true); err != nil {
 		return err
 	}
-	w, err := g.unlock(ctx, false)
+	w, sel, err := unlockSelection(ctx, g, selectors, opts.fields, opts.attachments)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	docs, err := resolveSelectors(w, selectors)
-	if err != nil {
-		return err
-	}
-	sel, err := newSelection(docs, opts.fields, opts.attachments)
-	if err != nil {
-		return err
-	}
 	edocs, sources := sel.exportDocuments()
 	var watcher scanWatcher
 	open := func(d, f int) (io.ReadCloser, error) {

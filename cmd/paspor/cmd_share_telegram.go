@@ -58,19 +58,11 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 			return err
 		}
 	}
-	w, err := g.unlock(ctx, false)
+	w, sel, err := unlockSelection(ctx, g, selectors, opts.fields, opts.attachments)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	docs, err := resolveSelectors(w, selectors)
-	if err != nil {
-		return err
-	}
-	sel, err := newSelection(docs, opts.fields, opts.attachments)
-	if err != nil {
-		return err
-	}
 	edocs, sources := sel.exportDocuments()
 	tdocs := make([]telegram.Document, len(edocs))
 	for i, d := range edocs {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,6 +16,25 @@ type selection struct {
 	docs        []*wallet.Document
 	fields      map[string]bool // nil: every field
 	attachments []string        // nil: every scan; empty: none
+}
+
+// unlockSelection unlocks the wallet and resolves what a share sends: the documents the
+// selectors name, narrowed by the --fields and --attachments allowlists. Both bundle and
+// Telegram shares start here; the caller closes the wallet.
+func unlockSelection(ctx context.Context, g *globals, selectors, fields, attachments []string) (*wallet.Wallet, *selection, error) {
+	w, err := g.unlock(ctx, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	docs, err := resolveSelectors(w, selectors)
+	if err == nil {
+		var sel *selection
+		if sel, err = newSelection(docs, fields, attachments); err == nil {
+			return w, sel, nil
+		}
+	}
+	w.Close()
+	return nil, nil, err
 }
 
 func newSelection(docs []*wallet.Document, fields, attachments []string) (*selection, error) {
