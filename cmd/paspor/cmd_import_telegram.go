@@ -92,15 +92,7 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 			return usageError(fmt.Sprintf("--type %s is not a Telegram Passport type", printable(t)))
 		}
 	}
-	key, err := readBotKey(opts.identity)
-	if err != nil {
-		return err
-	}
-	data, err := readPassportData(ctx, g, path)
-	if err != nil {
-		return err
-	}
-	p, err := telegram.Open(data, key, telegram.OpenOptions{Nonce: opts.nonce})
+	p, err := openPassportData(ctx, g, path, opts.identity, opts.nonce)
 	if err != nil {
 		return err
 	}

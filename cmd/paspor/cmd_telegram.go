@@ -49,6 +49,20 @@ func readBotKey(path string) (*rsa.PrivateKey, error) {
 	return k, nil
 }
 
+// openPassportData decrypts the PassportData at path (or "-") with the bot's private key in
+// the identity file, checking the nonce when one is given.
+func openPassportData(ctx context.Context, g *globals, path, identity, nonce string) (*telegram.Passport, error) {
+	key, err := readBotKey(identity)
+	if err != nil {
+		return nil, err
+	}
+	data, err := readPassportData(ctx, g, path)
+	if err != nil {
+		return nil, err
+	}
+	return telegram.Open(data, key, telegram.OpenOptions{Nonce: nonce})
+}
+
 // readPassportData reads a passport_data JSON file, capped; path "-" is standard input.
 func readPassportData(ctx context.Context, g *globals, path string) ([]byte, error) {
 	if path == "-" {

@@ -61,15 +61,7 @@ func runTelegramErrors(ctx context.Context, g *globals, path string, opts telegr
 	if opts.userID < 0 {
 		return usageError("--user-id must be positive")
 	}
-	key, err := readBotKey(opts.identity)
-	if err != nil {
-		return err
-	}
-	data, err := readPassportData(ctx, g, path)
-	if err != nil {
-		return err
-	}
-	p, err := telegram.Open(data, key, telegram.OpenOptions{Nonce: opts.nonce})
+	p, err := openPassportData(ctx, g, path, opts.identity, opts.nonce)
 	if err != nil {
 		return err
 	}
