@@ -36,84 +36,16 @@ func TestInterruptDuringAdd(t *testing.T) {
 	if out, code := run("init", "--kdf-memory", "8", "--kdf-iterations", "1"); code != 0 {
 		t.Fatalf("init: %d %s", code, out)
 	}
-	fifo := filepath.Join(dir, "scan.pdf")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "add", "bank_statement", "--file", fifo)
-	cmd.Env = env
-	errPipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// stderr is read line by line; noticed is closed when paspor says it saw the signal.
-	var stderr strings.Builder
-	noticed := make(chan struct{})
-	stderrDone := make(chan struct{})
-	go func() {
-		defer close(stderrDone)
-		sc := bufio.NewScanner(errPipe)
-		seen := false
-		for sc.Scan() {
-			stderr.WriteString(sc.Text() + "\n")
-			if !seen && sc.Text() == interruptNotice {
-				seen = true
-				close(noticed)
-			}
-		}
-	}()
-	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // blocks until paspor opens the FIFO
-	if err != nil {
-		t.Fatal(err)
-	}
-	// More than a segment (8 MiB), so chunks are committed before the signal.
+	// More than a segment (8 MiB) before the signal, so paspor is mid-scan when it comes.
 	chunk := make([]byte, 1<<20)
 	copy(chunk, "%PDF-1.7\n")
-	for range 12 {
-		if _, err := w.Write(chunk); err != nil {
-			t.Fatal(err)
-		}
+	code, stderr := interruptReading(t, bin, env, dir, filepath.Join(dir, "scan.pdf"), bytes.Repeat(chunk, 12), chunk,
+		"add", "bank_statement", "--file", filepath.Join(dir, "scan.pdf"))
+	if code != exitInterrupted {
+		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitInterrupted, stderr)
 	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-noticed:
-	case <-stderrDone:
-		t.Fatalf("paspor exited without the interrupt notice; stderr: %s", stderr.String())
-	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("paspor did not report SIGINT")
-	}
-	// The context is cancelled now. paspor may be blocked in a read of the FIFO: one more
-	// write ends that read, and the next one sees the cancel. The write may block until paspor
-	// exits (it stops reading), so it runs on its own; EPIPE then is expected.
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		_, _ = w.Write(chunk)
-		w.Close()
-	}()
-	done := make(chan error, 1)
-	go func() {
-		<-stderrDone
-		done <- cmd.Wait()
-	}()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("paspor did not stop after SIGINT")
-	}
-	<-writerDone
-	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
-		t.Fatalf("exit code %d, want %d; stderr: %s", code, exitInterrupted, stderr.String())
-	}
-	if want := interruptNotice + "\npaspor: error: interrupted\n"; stderr.String() != want {
-		t.Errorf("stderr %q, want %q (the notice, then the error)", stderr.String(), want)
+	if want := interruptNotice + "\npaspor: error: interrupted\n"; stderr != want {
+		t.Errorf("stderr %q, want %q (the notice, then the error)", stderr, want)
 	}
 	if out, _ := run("list", "--json"); strings.TrimSpace(out) != "[]" {
 		t.Errorf("a document was stored after the interrupt: %s", out)
@@ -167,4 +99,77 @@ func TestAddFromPipe(t *testing.T) {
 	if err != nil || !bytes.Equal(got, scan) {
 		t.Fatalf("scan from a pipe came back different (err %v, %d bytes)", err, len(got))
 	}
+}
+
+// interruptReading runs paspor with args in dir, one of whose inputs is the FIFO fifo, writes
+// before into it and then sends SIGINT while paspor waits on it for more. The FIFO is held
+// open until paspor prints its interrupt notice (the context is cancelled by then); only then
+// is after written and the FIFO closed, so that paspor has the whole input and may only stop
+// because of the signal: no timing guess. It returns the exit code and stderr.
+func interruptReading(t *testing.T, bin string, env []string, dir, fifo string, before, after []byte, args ...string) (int, string) {
+	t.Helper()
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = env
+	cmd.Dir = dir
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	noticed, stderrDone := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stderrDone)
+		sc := bufio.NewScanner(errPipe)
+		seen := false
+		for sc.Scan() {
+			stderr.WriteString(sc.Text() + "\n")
+			if !seen && sc.Text() == interruptNotice {
+				seen = true
+				close(noticed)
+			}
+		}
+	}()
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // blocks until paspor opens the FIFO
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(before); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-noticed:
+	case <-stderrDone:
+		t.Fatalf("paspor exited without the interrupt notice; stderr: %s", stderr.String())
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("paspor did not report SIGINT")
+	}
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		_, _ = w.Write(after) // EPIPE when paspor stopped reading: expected
+		w.Close()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		<-stderrDone
+		done <- cmd.Wait()
+	}()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("paspor did not stop after SIGINT")
+	}
+	<-writerDone
+	return cmd.ProcessState.ExitCode(), stderr.String()
 }

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"crypto/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/paspor/paspor/internal/testscan"
 )
@@ -49,76 +46,6 @@ func telegramEnv(t *testing.T, dir string) (bin string, env []string, run func(a
 	return bin, env, run
 }
 
-// interruptReading runs paspor with args in dir, one of whose inputs is the FIFO fifo, and
-// sends SIGINT while paspor waits on it. The FIFO is held open until paspor prints its
-// interrupt notice (the context is cancelled by then); only then is content written and
-// the FIFO closed, so that paspor has the whole input and may only stop because of the
-// signal: no timing guess. It returns the exit code and stderr.
-func interruptReading(t *testing.T, bin string, env []string, dir, fifo string, content []byte, args ...string) (int, string) {
-	t.Helper()
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env
-	cmd.Dir = dir
-	errPipe, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	noticed, stderrDone := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stderrDone)
-		sc := bufio.NewScanner(errPipe)
-		seen := false
-		for sc.Scan() {
-			stderr.WriteString(sc.Text() + "\n")
-			if !seen && sc.Text() == interruptNotice {
-				seen = true
-				close(noticed)
-			}
-		}
-	}()
-	w, err := os.OpenFile(fifo, os.O_WRONLY, 0) // blocks until paspor opens the FIFO
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-noticed:
-	case <-stderrDone:
-		t.Fatalf("paspor exited without the interrupt notice; stderr: %s", stderr.String())
-	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("paspor did not report SIGINT")
-	}
-	writerDone := make(chan struct{})
-	go func() {
-		defer close(writerDone)
-		_, _ = w.Write(content) // EPIPE when paspor stopped reading: expected
-		w.Close()
-	}()
-	done := make(chan error, 1)
-	go func() {
-		<-stderrDone
-		done <- cmd.Wait()
-	}()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("paspor did not stop after SIGINT")
-	}
-	<-writerDone
-	return cmd.ProcessState.ExitCode(), stderr.String()
-}
-
 // Ctrl-C stops telegram open, share --format telegram and import telegram like every other
 // command: exit 130, "interrupted", and nothing written, recorded or stored.
 func TestInterruptTelegram(t *testing.T) {
@@ -139,7 +66,7 @@ func TestInterruptTelegram(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q; want %d, %q", name, code, stderr, exitInterrupted, want)
 		}
 	}
-	code, stderr := interruptReading(t, bin, env, dir, filepath.Join(dir, "pd1.json"), data,
+	code, stderr := interruptReading(t, bin, env, dir, filepath.Join(dir, "pd1.json"), nil, data,
 		"telegram", "open", "pd1.json", "-i", "bot.pem", "--files", "sent", "-o", "got")
 	check("telegram open", code, stderr)
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
@@ -151,7 +78,7 @@ func TestInterruptTelegram(t *testing.T) {
 	}
 
 	before := run("history", "--json")
-	code, stderr = interruptReading(t, bin, env, dir, filepath.Join(dir, "pub.pem"), pub,
+	code, stderr = interruptReading(t, bin, env, dir, filepath.Join(dir, "pub.pem"), nil, pub,
 		"share", "--format", "telegram", "--public-key", "pub.pem", "--nonce", "n-2", "passport", "-o", "to-bot")
 	check("share --format telegram", code, stderr)
 	if _, err := os.Lstat(filepath.Join(dir, "to-bot")); err == nil {
@@ -162,7 +89,7 @@ func TestInterruptTelegram(t *testing.T) {
 	}
 
 	listBefore := run("list", "--json")
-	code, stderr = interruptReading(t, bin, env, dir, filepath.Join(dir, "pd2.json"), data,
+	code, stderr = interruptReading(t, bin, env, dir, filepath.Join(dir, "pd2.json"), nil, data,
 		"import", "telegram", "pd2.json", "-i", "bot.pem", "--files", "sent")
 	check("import telegram", code, stderr)
 	if after := run("list", "--json"); after != listBefore {
