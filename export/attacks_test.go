@@ -77,6 +77,8 @@ func attacks(x, pq partner) []attack {
 		{"bidi override in purpose", ReasonNotABundle, func(c *craft) { c.manifest.Purpose = "kyc \u202edenip" }, nil},
 		{"escape in nonce", ReasonNotABundle, func(c *craft) { c.manifest.Nonce = "n-1\x1b]0;x\x07" }, nil},
 		{"space in nonce", ReasonNotABundle, func(c *craft) { c.manifest.Nonce = "n 1" }, nil},
+		{"upper-case request ID", ReasonNotABundle, func(c *craft) { c.manifest.RequestID = strings.Repeat("AB", 16) }, nil},
+		{"short request ID", ReasonNotABundle, func(c *craft) { c.manifest.RequestID = "ab" }, nil},
 		{"escape in document type", ReasonNotABundle, func(c *craft) { c.manifest.Documents[0].Type = "passport\x1b[1A" }, nil},
 		{"C1 control in label", ReasonNotABundle, func(c *craft) { c.manifest.Documents[0].Label = "main\u009b1A" }, nil},
 

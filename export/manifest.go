@@ -58,6 +58,9 @@ type Manifest struct {
 	Nonce string `json:"nonce,omitempty"`
 	// Purpose is free text from the holder saying why the bundle was shared.
 	Purpose string `json:"purpose,omitempty"`
+	// RequestID is the ID of the paspor-request/1 the bundle answers (32 lowercase hex
+	// digits), if it answers one.
+	RequestID string `json:"request_id,omitempty"`
 	// Documents are the shared documents, with only the fields and files the holder chose.
 	Documents []Document `json:"documents"`
 }
@@ -106,6 +109,8 @@ var (
 	docIDPattern  = regexp.MustCompile(`^[0-9a-z_-]{1,64}$`)
 	sha256Pattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	noncePattern  = regexp.MustCompile(`^[\x21-\x7e]{1,256}$`)
+	// A request ID has the spelling of a bundle ID.
+	requestIDPattern = bundleIDPattern
 	// Names inside a bundle: lower-case ASCII components, so that they are safe and distinct
 	// on every file system (the three fixed names are the only upper-case ones).
 	pathComponent = regexp.MustCompile(`^[a-z0-9_][a-z0-9._-]{0,99}$`)
@@ -164,6 +169,9 @@ func (m *Manifest) validate() error {
 	if m.Purpose != "" && (!termsafe.Clean(m.Purpose) || utf8.RuneCountInString(m.Purpose) > maxPurposeRunes) {
 		return ErrInvalidPurpose
 	}
+	if m.RequestID != "" && !requestIDPattern.MatchString(m.RequestID) {
+		return ErrInvalidRequestID
+	}
 	if len(m.Documents) == 0 {
 		return errors.New("no documents")
 	}
@@ -186,10 +194,12 @@ func (m *Manifest) validate() error {
 	return nil
 }
 
-// Errors [Write] returns for a nonce or purpose the format cannot carry.
+// Errors [Write] returns for a nonce, purpose or request ID the format cannot carry.
 var (
 	ErrInvalidNonce   = errors.New("a nonce is 1 to 256 visible ASCII characters (no spaces)")
 	ErrInvalidPurpose = errors.New("a purpose is at most 512 characters of printable text (no control, bidi or format characters)")
+	// ErrInvalidRequestID: a request ID is 32 lowercase hex digits.
+	ErrInvalidRequestID = errors.New("a request ID is 32 lowercase hex digits")
 )
 
 var errTooManyFiles = fmt.Errorf("more than %d files", maxEntries-3)

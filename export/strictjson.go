@@ -62,6 +62,7 @@ var manifestSpec = spec{kind: kindObject, fields: map[string]member{
 	"audience":   {spec{kind: kindArray, elem: &spec{kind: kindString}}, true},
 	"nonce":      {spec{kind: kindString}, false},
 	"purpose":    {spec{kind: kindString}, false},
+	"request_id": {spec{kind: kindString}, false},
 	"documents": {spec{kind: kindArray, elem: &spec{kind: kindObject, fields: map[string]member{
 		"id":     {spec{kind: kindString}, true},
 		"type":   {spec{kind: kindString}, true},

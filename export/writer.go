@@ -29,6 +29,8 @@ type WriteOptions struct {
 	Nonce string
 	// Purpose is free text copied into the signed manifest.
 	Purpose string
+	// RequestID is the ID of the request the bundle answers, copied into the signed manifest.
+	RequestID string
 	// Now is the creation time; zero means time.Now().
 	Now time.Time
 	// TTL is how long the bundle is valid: expires_at = created_at + TTL. It must be positive.
@@ -114,6 +116,7 @@ func newManifest(docs []Document, audience []string, opts WriteOptions) (*Manife
 		Audience:  audience,
 		Nonce:     opts.Nonce,
 		Purpose:   opts.Purpose,
+		RequestID: opts.RequestID,
 		Documents: make([]Document, len(docs)),
 	}
 	for i, d := range docs {

@@ -146,6 +146,8 @@ func describeError(err error) *userError {
 	case errors.Is(err, export.ErrInvalidPurpose):
 		return &userError{msg: "invalid purpose: " + export.ErrInvalidPurpose.Error(), code: exitUsage,
 			hints: []string{"write --purpose as one line of plain text"}}
+	case errors.Is(err, export.ErrInvalidRequestID):
+		return &userError{msg: "invalid request ID: " + export.ErrInvalidRequestID.Error(), code: exitUsage}
 	case errors.As(err, &khe):
 		return &userError{msg: lower(err.Error()), code: exitInvalidInput,
 			hints: []string{"each line is NAME ssh-ed25519 AAAA..., each name once; fix or remove that line (--known-holders names the file)"}}

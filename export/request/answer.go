@@ -21,8 +21,7 @@ func DocumentsFromManifest(m *export.Manifest) []Document {
 }
 
 // CheckManifest checks that a bundle, already opened and verified by export.Open, answers the
-// validated request req exactly. requestID is the request ID the bundle carries (the CLI
-// records it with the bundle until the manifest has a field for it). The checks, in order:
+// validated request req exactly. The checks, in order:
 // request ID, nonce, audience (exactly the request's recipients, in any order), the bundle's
 // created_at within the request's validity, then per document: its type belongs to an element
 // (else extra), no two documents answer one element (extra), every field and scan is one the
@@ -30,9 +29,9 @@ func DocumentsFromManifest(m *export.Manifest) []Document {
 // fresh as of the bundle's created_at (stale); last, every mandatory element is answered
 // (missing). partial accepts missing elements, fields and scans, for a bundle the holder made
 // with what they had; extra is never accepted.
-func CheckManifest(req *Request, m *export.Manifest, requestID string, partial bool) error {
+func CheckManifest(req *Request, m *export.Manifest, partial bool) error {
 	const what = "answer"
-	if subtle.ConstantTimeCompare([]byte(requestID), []byte(req.RequestID)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(m.RequestID), []byte(req.RequestID)) != 1 {
 		return reject(what, ReasonRequestID, "the bundle answers another request")
 	}
 	if subtle.ConstantTimeCompare([]byte(m.Nonce), []byte(req.Nonce)) != 1 {

@@ -14,7 +14,7 @@ func answerManifest(r *Request) *export.Manifest {
 	return &export.Manifest{
 		Format: export.Format, BundleID: strings.Repeat("cd", 16),
 		CreatedAt: r.CreatedAt.Add(time.Hour), ExpiresAt: r.CreatedAt.Add(48 * time.Hour),
-		Holder: keyLine(testKey(2)), Audience: []string{testRecipient}, Nonce: r.Nonce, Purpose: r.Purpose,
+		Holder: keyLine(testKey(2)), Audience: []string{testRecipient}, Nonce: r.Nonce, Purpose: r.Purpose, RequestID: r.RequestID,
 		Documents: []export.Document{
 			{ID: "pd", Type: "personal_details", Fields: map[string]string{
 				"first_name": "Ann", "last_name": "Lee", "birth_date": "1990-01-02", "gender": "female",
@@ -28,7 +28,7 @@ func answerManifest(r *Request) *export.Manifest {
 
 func TestCheckManifest(t *testing.T) {
 	r := newTestRequest(t)
-	if err := CheckManifest(r, answerManifest(r), r.RequestID, false); err != nil {
+	if err := CheckManifest(r, answerManifest(r), false); err != nil {
 		t.Fatalf("the exact answer: %v", err)
 	}
 	bill := export.Document{ID: "bill", Type: "utility_bill", Fields: map[string]string{"issue_date": "2026-10-01"},
@@ -76,8 +76,9 @@ func TestCheckManifest(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := answerManifest(r)
+			m.RequestID = c.requestID
 			c.edit(m)
-			err := CheckManifest(r, m, c.requestID, c.partial)
+			err := CheckManifest(r, m, c.partial)
 			if c.reason == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -96,10 +97,10 @@ func TestCheckManifestStale(t *testing.T) {
 	m.Documents = append(m.Documents, export.Document{ID: "bill", Type: "utility_bill",
 		Fields: map[string]string{"issue_date": "2026-01-01"},
 		Files:  []export.File{{Role: "file/1"}}})
-	wantReason(t, CheckManifest(r, m, r.RequestID, false), ReasonStale)
-	wantReason(t, CheckManifest(r, m, r.RequestID, true), ReasonStale)
+	wantReason(t, CheckManifest(r, m, false), ReasonStale)
+	wantReason(t, CheckManifest(r, m, true), ReasonStale)
 	m.Documents[2].Fields["issue_date"] = "2026-10-01"
-	if err := CheckManifest(r, m, r.RequestID, false); err != nil {
+	if err := CheckManifest(r, m, false); err != nil {
 		t.Fatal(err)
 	}
 }

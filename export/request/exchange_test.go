@@ -89,7 +89,7 @@ func TestExchange(t *testing.T) {
 		i := 0
 		open := func(d, f int) (io.ReadCloser, error) { i++; return io.NopCloser(bytes.NewReader(contents[i-1])), nil }
 		if _, err := export.Write(&bundle, docs, open, export.WriteOptions{Recipients: recipients, Nonce: got.Nonce,
-			Purpose: got.Purpose, Now: holderNow, TTL: 24 * time.Hour, Signer: holderSign}); err != nil {
+			Purpose: got.Purpose, RequestID: got.RequestID, Now: holderNow, TTL: 24 * time.Hour, Signer: holderSign}); err != nil {
 			t.Fatal(err)
 		}
 		return bundle.Bytes()
@@ -105,7 +105,7 @@ func TestExchange(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := res.Manifest
-		if err := CheckManifest(req, m, req.RequestID, false); err != nil {
+		if err := CheckManifest(req, m, false); err != nil {
 			return nil, err
 		}
 		return m, store.Record(ReplayEntry{RequestID: req.RequestID, Nonce: m.Nonce, BundleID: m.BundleID,
