@@ -7,6 +7,7 @@ import (
 
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/export/request"
 	"github.com/paspor/paspor/export/telegram"
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/factor"
@@ -24,7 +25,7 @@ const (
 	exitWalletInUse    = 6   // another process holds the wallet lock
 	exitNotFound       = 7   // no such document, attachment or file
 	exitInvalidInput   = 8   // input failed validation
-	exitRejected       = 9   // a bundle failed a check (paspor open)
+	exitRejected       = 9   // a bundle, request or feedback failed a check
 	exitExists         = 10  // init or keygen would overwrite something
 	exitCorrupt        = 11  // the wallet is damaged or was tampered with
 	exitInterrupted    = 130 // stopped by Ctrl-C (128 + SIGINT, as shells report it)
@@ -46,7 +47,7 @@ var exitCodeTable = []exitCodeInfo{
 	{exitWalletInUse, "wallet_in_use", "another paspor process holds the wallet"},
 	{exitNotFound, "not_found", "no such document, attachment or file"},
 	{exitInvalidInput, "invalid_input", "input failed validation; nothing was stored"},
-	{exitRejected, "bundle_rejected", "a bundle failed a check; nothing was written for it"},
+	{exitRejected, "bundle_rejected", "a bundle, request or feedback failed a check; nothing was written for it"},
 	{exitExists, "exists", "the wallet or file already exists; nothing was overwritten"},
 	{exitCorrupt, "corrupt", "the wallet is damaged or was tampered with"},
 	{exitInterrupted, "interrupted", "stopped by Ctrl-C, or Ctrl-D at a prompt; nothing half-written is left"},
@@ -85,6 +86,7 @@ func describeError(err error) *userError {
 		bad *factor.MalformedSecretError
 		big *wallet.TooLargeError
 		tgr *telegram.RejectedError
+		rqr *request.RejectedError
 		tgm *telegram.MissingError
 		mzf *mrz.FieldError
 		mzc *mrz.CheckDigitError
@@ -157,6 +159,9 @@ func describeError(err error) *userError {
 	case errors.As(err, &rej):
 		return &userError{msg: "bundle rejected (" + rej.Reason + "): " + lower(rej.Detail), code: exitRejected,
 			hints: rejectionHints[rej.Reason]}
+	case errors.As(err, &rqr):
+		// Detail never quotes input (request.RejectedError says so); lower() keeps the style.
+		return &userError{msg: lower(rqr.Error()), code: exitRejected}
 	case errors.As(err, &tgr):
 		return &userError{msg: lower(tgr.Error()), code: exitRejected, hints: telegramHints(tgr.Reason)}
 	case errors.As(err, &tgm):
