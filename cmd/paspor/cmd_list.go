@@ -10,7 +10,10 @@ import (
 	"github.com/paspor/paspor/wallet/schema"
 )
 
-type listOptions struct{ docType string }
+type listOptions struct {
+	docType string
+	marks   expiryOptions
+}
 
 func newListCommand(g *globals) *cobra.Command {
 	var opts listOptions
@@ -18,10 +21,17 @@ func newListCommand(g *globals) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List documents",
-		Args:    cobra.NoArgs,
-		RunE:    func(cmd *cobra.Command, _ []string) error { return runList(cmd.Context(), g, opts) },
+		Long: `List the wallet's documents, one a line.
+
+STATUS marks a document that expired, expires within --within (default 90 days), or a
+proof of address issued longer ago than --stale-after (default 90 days); --json adds an
+"expiry" object (status, field, date, days) to each marked document. paspor expiring lists
+only those, for a reminder job.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runList(cmd.Context(), g, opts) },
 	}
 	cmd.Flags().StringVar(&opts.docType, "type", "", "only documents of this type")
+	opts.marks.AddFlags(cmd.Flags())
 	return cmd
 }
 
@@ -31,9 +41,15 @@ type listEntry struct {
 	Label       string `json:"label"`
 	ExpiryDate  string `json:"expiry_date"`
 	Attachments int    `json:"attachments"`
+	// Expiry marks an expired, expiring or stale document (expiry_marks.go).
+	Expiry *expiryView `json:"expiry,omitempty"`
 }
 
 func runList(ctx context.Context, g *globals, opts listOptions) error {
+	rules, err := opts.marks.rules()
+	if err != nil {
+		return err
+	}
 	if opts.docType != "" {
 		if _, err := schema.LookupType(opts.docType); err != nil {
 			return err
@@ -49,9 +65,10 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 		return err
 	}
 	entries := make([]listEntry, 0, len(docs))
+	marker := newExpiryMarker(rules)
 	for _, d := range docs {
 		entries = append(entries, listEntry{ID: d.ID, Type: d.Type, Label: d.Label,
-			ExpiryDate: d.Fields["expiry_date"], Attachments: len(d.Attachments)})
+			ExpiryDate: d.Fields["expiry_date"], Attachments: len(d.Attachments), Expiry: marker.of(d)})
 	}
 	if g.json {
 		return printJSON(g.stdout, entries)
@@ -61,9 +78,9 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTYPE\tLABEL\tEXPIRES\tSCANS")
+	fmt.Fprintln(tw, "ID\tTYPE\tLABEL\tEXPIRES\tSCANS\tSTATUS")
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", e.ID, e.Type, e.Label, dash(e.ExpiryDate), e.Attachments)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.ID, e.Type, e.Label, dash(e.ExpiryDate), e.Attachments, e.Expiry.text())
 	}
 	return tw.Flush()
 }

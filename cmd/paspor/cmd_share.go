@@ -31,6 +31,7 @@ type shareOptions struct {
 	format         string
 	publicKey      string
 	scope          string
+	allowExpired   bool
 }
 
 const defaultShareExpires = "168h"
@@ -48,6 +49,7 @@ func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.format, "format", "paspor-bundle", "paspor-bundle, or telegram for Telegram Passport data (see paspor help telegram)")
 	f.StringVar(&o.publicKey, "public-key", "", "with --format telegram: the bot's RSA public key (PEM)")
 	f.StringVar(&o.scope, "scope", "", "with --format telegram: the bot's PassportScope JSON; only what it asks for is sent")
+	f.BoolVar(&o.allowExpired, "allow-expired", false, "share a document whose expiry_date has passed (refused otherwise)")
 }
 
 func newShareCommand(g *globals) *cobra.Command {
@@ -64,6 +66,10 @@ bundle. share warns about scans that still carry metadata (kept with --keep-meta
 added before paspor cleaned scans, or PDFs). The recipients, the nonce and the expiry are inside the signed content, so a
 partner that re-encrypts the bundle to someone else hands over a bundle that is refused.
 Every share is recorded in the wallet (paspor history).
+
+A document whose expiry_date has passed is refused (exit 8, nothing written) unless
+--allow-expired; one that expires within 30 days, and a proof of address issued more than
+90 days ago, draw a warning on stderr (paspor help expiring).
 
 As in age, -o - (or no -o) writes the bundle to standard output, which is refused when it
 is a terminal unless --armor; an existing named pipe or device (-o /dev/stdout) is written
@@ -121,6 +127,9 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 		return err
 	}
 	defer w.Close()
+	if err := checkShareExpiry(g.stderr, sel.docs, opts.allowExpired); err != nil {
+		return err
+	}
 	edocs, sources := sel.exportDocuments()
 	var watcher scanWatcher
 	open := func(d, f int) (io.ReadCloser, error) {

@@ -63,6 +63,9 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 		return err
 	}
 	defer w.Close()
+	if err := checkShareExpiry(g.stderr, sel.docs, opts.allowExpired); err != nil {
+		return err
+	}
 	edocs, sources := sel.exportDocuments()
 	tdocs := make([]telegram.Document, len(edocs))
 	for i, d := range edocs {

@@ -7,26 +7,37 @@ import (
 )
 
 func newShowCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var marks expiryOptions
+	cmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show a document's fields and attachments",
 		Long: `Show a document. ID is its ID or a unique prefix of it.
 
 Each scan is read through to report metadata still in it (a scan added with --keep-metadata,
 or before paspor cleaned scans, or a PDF): "still holds metadata: ..." (--json: "metadata"
-on the attachment, omitted when there is none).`,
+on the attachment, omitted when there is none).
+
+A document that expired, expires within --within, or a proof of address issued longer ago
+than --stale-after, is marked (--json: "expiry"; see paspor help expiring).`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd.Context(), g, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runShow(cmd.Context(), g, args[0], marks) },
 	}
+	marks.AddFlags(cmd.Flags())
+	return cmd
 }
 
-func runShow(ctx context.Context, g *globals, id string) error {
+func runShow(ctx context.Context, g *globals, id string, marks expiryOptions) error {
+	rules, err := marks.rules()
+	if err != nil {
+		return err
+	}
 	w, d, err := g.unlockDocument(ctx, true, id)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
 	v := viewOf(d)
+	v.Expiry = newExpiryMarker(rules).of(d)
 	for i, a := range d.Attachments {
 		rep, err := w.InspectAttachment(d, a.Role)
 		if err != nil {
@@ -38,5 +49,6 @@ func runShow(ctx context.Context, g *globals, id string) error {
 		return printJSON(g.stdout, v)
 	}
 	printDocument(g.stdout, d, v)
+	printExpiryMark(g.stdout, v.Expiry, rules)
 	return nil
 }

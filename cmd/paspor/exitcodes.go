@@ -28,6 +28,7 @@ const (
 	exitRejected       = 9   // a bundle, request or feedback failed a check
 	exitExists         = 10  // init or keygen would overwrite something
 	exitCorrupt        = 11  // the wallet is damaged or was tampered with
+	exitAttention      = 12  // paspor expiring listed documents that need renewing
 	exitInterrupted    = 130 // stopped by Ctrl-C (128 + SIGINT, as shells report it)
 )
 
@@ -50,6 +51,7 @@ var exitCodeTable = []exitCodeInfo{
 	{exitRejected, "bundle_rejected", "a bundle, request or feedback failed a check; nothing was written for it"},
 	{exitExists, "exists", "the wallet or file already exists; nothing was overwritten"},
 	{exitCorrupt, "corrupt", "the wallet is damaged or was tampered with"},
+	{exitAttention, "attention", "paspor expiring found documents that expired, expire soon or are stale"},
 	{exitInterrupted, "interrupted", "stopped by Ctrl-C, or Ctrl-D at a prompt; nothing half-written is left"},
 }
 

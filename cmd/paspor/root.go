@@ -95,6 +95,7 @@ func newRootCommand(g *globals) *cobra.Command {
 		newAddCommand(g),
 		newListCommand(g),
 		newShowCommand(g),
+		newExpiringCommand(g),
 		newGetCommand(g),
 		newEditCommand(g),
 		newAttachCommand(g),

@@ -28,6 +28,8 @@ type documentView struct {
 	Attachments []attachmentView  `json:"attachments"`
 	CreatedAt   string            `json:"created_at"`
 	UpdatedAt   string            `json:"updated_at"`
+	// Expiry is show's expiry mark (omitted when none, and outside show).
+	Expiry *expiryView `json:"expiry,omitempty"`
 }
 
 func viewOf(d *wallet.Document) documentView {
