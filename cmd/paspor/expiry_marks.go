@@ -57,8 +57,9 @@ func parseWindow(flag, s string) (int, error) {
 		unit, num = 7, n
 	}
 	n, err := strconv.Atoi(num)
-	// Atoi takes "+5" and "-0"; only plain digits are a window.
-	if unit == 0 || err != nil || n < 0 || strconv.Itoa(n) != num || n*unit > maxWindowDays {
+	// Atoi takes "+5" and "-0"; only plain digits are a window. n is bounded before it is
+	// multiplied: a huge count of weeks would wrap around to a short window.
+	if unit == 0 || err != nil || n < 0 || strconv.Itoa(n) != num || n > maxWindowDays/unit {
 		return 0, usageError(flag+" takes a number of days or weeks, up to 9999 days", "for example 30d, 90d or 12w")
 	}
 	return n * unit, nil

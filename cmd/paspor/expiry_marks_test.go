@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestParseWindow(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int // -1: a usage error
+	}{
+		{"0d", 0}, {"1d", 1}, {"90d", 90}, {"12w", 84}, {"0w", 0}, {"9999d", 9999}, {"1428w", 9996},
+		{"10000d", -1}, {"1429w", -1}, {"2635249153387078803w", -1}, {"99999999999999999999d", -1},
+		{"", -1}, {"d", -1}, {"30", -1}, {"3m", -1}, {"1y", -1}, {"-1d", -1}, {"+5d", -1}, {"05d", -1},
+		{" 5d", -1}, {"5 d", -1}, {"5D", -1}, {"1.5w", -1}, {"5dd", -1}, {"0x10d", -1},
+	}
+	for _, tc := range tests {
+		got, err := parseWindow("--within", tc.in)
+		if tc.want < 0 {
+			if err == nil || exitCodeOf(err) != exitUsage {
+				t.Errorf("parseWindow(%q) = %d, %v; want a usage error", tc.in, got, err)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("parseWindow(%q) = %d, %v; want %d", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// FuzzParseWindow: --within and --stale-after give 0 to 9999 days, exactly the count written
+// (a wrapped multiplication must not pass as a short window), or a usage error.
+func FuzzParseWindow(f *testing.F) {
+	for _, s := range []string{"90d", "12w", "2635249153387078803w", "-0d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := parseWindow("--within", s)
+		if err != nil {
+			if exitCodeOf(err) != exitUsage {
+				t.Fatalf("parseWindow(%q): %v is not a usage error", s, err)
+			}
+			return
+		}
+		if n < 0 || n > maxWindowDays {
+			t.Fatalf("parseWindow(%q) = %d", s, n)
+		}
+		num, unit := s[:len(s)-1], map[byte]int{'d': 1, 'w': 7}[s[len(s)-1]]
+		if unit == 0 || strconv.Itoa(n/unit) != num || n%unit != 0 {
+			t.Fatalf("parseWindow(%q) = %d days", s, n)
+		}
+	})
+}
+
+// TestFuzzParseWindowSeeds: the committed seed folder exists and holds files, so the fuzz
+// target starts from more than its inline seeds.
+func TestFuzzParseWindowSeeds(t *testing.T) {
+	entries, err := os.ReadDir(filepath.Join("testdata", "fuzz", "FuzzParseWindow"))
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no seed files for FuzzParseWindow: %v", err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzParseWindow", e.Name()))
+		if err != nil || !strings.HasPrefix(string(b), "go test fuzz v1\n") {
+			t.Errorf("seed %s is not a go test fuzz v1 file", e.Name())
+		}
+	}
+}
