@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseWindow(t *testing.T) {
@@ -68,5 +69,30 @@ func TestFuzzParseWindowSeeds(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(b), "go test fuzz v1\n") {
 			t.Errorf("seed %s is not a go test fuzz v1 file", e.Name())
 		}
+	}
+}
+
+// TestClockKnobIsTestOnly: PASPOR_TEST_NOW moves the clock of the test binary only; the
+// real binary ignores it, so nobody can make an expired passport look valid to share (or
+// hide it from a reminder job) through the environment.
+func TestClockKnobIsTestOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIP: builds paspor; not in -short")
+	}
+	dir := t.TempDir()
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "PASPOR_WALLET=" + filepath.Join(dir, "w.db"),
+		"PASPOR_PASSPHRASE=correct-horse-battery", "PASPOR_FACTOR_FILE=" + filepath.Join(dir, "dev.key"), "TZ=UTC"}
+	paspor := buildPaspor(t)
+	if out, code := runIn(t, env, paspor, "init", "--kdf-memory", "8", "--kdf-iterations", "1"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, out)
+	}
+	before := time.Now().UTC().Format(time.DateOnly)
+	out, code := runIn(t, append(env, "PASPOR_TEST_NOW=2000-01-01T12:00:00Z"), paspor, "expiring", "--json")
+	after := time.Now().UTC().Format(time.DateOnly)
+	if code != 0 {
+		t.Fatalf("expiring: exit %d: %s", code, out)
+	}
+	if !strings.Contains(out, `"today": "`+before+`"`) && !strings.Contains(out, `"today": "`+after+`"`) {
+		t.Fatalf("the real binary took PASPOR_TEST_NOW: %s", out)
 	}
 }
