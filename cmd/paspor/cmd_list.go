@@ -21,19 +21,21 @@ func newListCommand(g *globals) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List documents",
-		Long: `List the wallet's documents, one a line.
-
-STATUS marks a document that expired, expires within --within (default 90 days), or a
-proof of address issued longer ago than --stale-after (default 90 days); --json adds an
-"expiry" object (status, field, date, days) to each marked document. paspor expiring lists
-only those, for a reminder job.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runList(cmd.Context(), g, opts) },
+		Long:    listLongHelp,
+		Args:    cobra.NoArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runList(cmd.Context(), g, opts) },
 	}
 	cmd.Flags().StringVar(&opts.docType, "type", "", "only documents of this type")
 	opts.marks.AddFlags(cmd.Flags())
 	return cmd
 }
+
+const listLongHelp = `List the wallet's documents, one a line.
+
+STATUS marks a document that expired, expires within --within (default 90 days), or a
+proof of address issued longer ago than --stale-after (default 90 days); --json adds an
+"expiry" object (status, field, date, days) to each marked document. paspor expiring lists
+only those, for a reminder job.`
 
 type listEntry struct {
 	ID          string `json:"id"`
