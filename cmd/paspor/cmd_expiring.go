@@ -43,7 +43,8 @@ EXIT STATUS
   other codes as for every command (paspor exit-codes): the check could not run`,
 		Example: `  paspor expiring --within 180d
   # crontab: mail the list every Monday at 09:00 when there is something to renew
-  0 9 * * 1  PASPOR_FACTOR_FILE=$HOME/.config/paspor/device.key PASPOR_PASSPHRASE_FILE=$HOME/.config/paspor/passphrase paspor expiring --within 60d`,
+  # (cron's PATH is /usr/bin:/bin: name paspor by its full path)
+  0 9 * * 1  PASPOR_PASSPHRASE_FILE=$HOME/.config/paspor/passphrase PASPOR_FACTOR_FILE=$HOME/.config/paspor/device.key $HOME/.local/bin/paspor expiring --within 60d`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runExpiring(cmd.Context(), g, opts) },
 	}
