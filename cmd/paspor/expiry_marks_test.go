@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paspor/paspor/internal/testenv"
 )
 
 func TestParseWindow(t *testing.T) {
@@ -94,5 +96,26 @@ func TestClockKnobIsTestOnly(t *testing.T) {
 	}
 	if !strings.Contains(out, `"today": "`+before+`"`) && !strings.Contains(out, `"today": "`+after+`"`) {
 		t.Fatalf("the real binary took PASPOR_TEST_NOW: %s", out)
+	}
+}
+
+// TestExpiringTerminalNote: run by hand on a terminal (util-linux script gives it one on
+// stdin, stdout and stderr), expiring with nothing to report says so; from cron (no
+// terminal) it prints nothing, which the testscripts show.
+func TestExpiringTerminalNote(t *testing.T) {
+	if testing.Short() {
+		t.Skip("SKIP: builds paspor; not in -short")
+	}
+	script := testenv.RequireProgram(t, "script", "apt-get install util-linux (bsdutils)")
+	dir := t.TempDir()
+	env := []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "PASPOR_WALLET=" + filepath.Join(dir, "w.db"),
+		"PASPOR_PASSPHRASE=correct-horse-battery", "PASPOR_FACTOR_FILE=" + filepath.Join(dir, "dev.key"), "TZ=UTC"}
+	paspor := buildPaspor(t)
+	if out, code := runIn(t, env, paspor, "init", "--kdf-memory", "8", "--kdf-iterations", "1"); code != 0 {
+		t.Fatalf("init: exit %d: %s", code, out)
+	}
+	out, code := runIn(t, env, script, "-q", "-e", "-c", paspor+" expiring", "/dev/null")
+	if code != 0 || !strings.Contains(out, "paspor: nothing expired, expiring within 90 days or stale (today is ") {
+		t.Fatalf("expiring on a terminal: exit %d, output %q", code, out)
 	}
 }
