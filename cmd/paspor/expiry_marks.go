@@ -83,21 +83,27 @@ type expiryView struct {
 	Days   int                 `json:"days"`
 }
 
-// expiryMarker marks documents against one day and one set of windows.
+// expiryMarker marks documents against one day and one set of windows. Every document of
+// a listing is judged on the same day, even one that runs across midnight.
 type expiryMarker struct {
 	today time.Time
 	rules schema.ExpiryRules
+	specs map[string]*schema.TypeSpec // LookupType copies; once per type is enough
 }
 
-func newExpiryMarker(rules schema.ExpiryRules) expiryMarker {
-	return expiryMarker{today: today(), rules: rules}
+func newExpiryMarker(rules schema.ExpiryRules) *expiryMarker {
+	return &expiryMarker{today: today(), rules: rules, specs: map[string]*schema.TypeSpec{}}
 }
 
 // of returns d's mark, or nil when its dates need no attention.
-func (m expiryMarker) of(d *wallet.Document) *expiryView {
-	spec, err := schema.LookupType(d.Type)
-	if err != nil {
-		return nil
+func (m *expiryMarker) of(d *wallet.Document) *expiryView {
+	spec, ok := m.specs[d.Type]
+	if !ok {
+		var err error
+		if spec, err = schema.LookupType(d.Type); err != nil {
+			return nil
+		}
+		m.specs[d.Type] = spec
 	}
 	mark, ok := spec.CheckExpiry(d.Fields, m.today, m.rules)
 	if !ok {
