@@ -9,6 +9,6 @@ func newPartnerCommand(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newPartnerKeygenCommand(g), newPartnerRecipientCommand(g), newPartnerShowCommand(g),
-		newPartnerRequestCommand(g))
+		newPartnerRequestCommand(g), newPartnerFeedbackCommand(g))
 	return cmd
 }
