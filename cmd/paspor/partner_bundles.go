@@ -14,11 +14,17 @@ import (
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/export/request"
 	"github.com/paspor/paspor/internal/fsutil"
+	"github.com/paspor/paspor/wallet/schema"
 )
 
 // What a partner folder keeps of requests and bundles: see partner_state.go for the layout.
 
-var hexID = regexp.MustCompile(`^[0-9a-f]{32}$`)
+var (
+	hexID       = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	recordDocID = regexp.MustCompile(`^[0-9a-z_-]{1,64}$`)
+	recordHash  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	recordName  = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+)
 
 func (st *partnerState) replay() *request.ReplayStore {
 	return request.NewReplayStore(filepath.Join(st.dir, partnerReplayFile))
@@ -126,8 +132,28 @@ func parseBundleRecord(data []byte) (*bundleRecord, error) {
 	if r.Format != partnerBundleFormat || !hexID.MatchString(r.BundleID) || r.RequestID != "" && !hexID.MatchString(r.RequestID) {
 		return nil, errors.New("not a " + partnerBundleFormat + " record")
 	}
-	if _, err := crypto.ParseHolderKey(r.Holder); err != nil {
-		return nil, errors.New("holder is not an ssh-ed25519 key")
+	if pub, err := crypto.ParseHolderKey(r.Holder); err != nil || crypto.SSHPublicKeyLine(pub, "") != r.Holder {
+		return nil, errors.New("holder is not an ssh-ed25519 key line")
+	}
+	for _, d := range r.Documents {
+		if !recordDocID.MatchString(d.ID) {
+			return nil, errors.New("a document ID is malformed")
+		}
+		t, err := schema.LookupType(d.Type)
+		if err != nil {
+			return nil, errors.New("a document type is unknown")
+		}
+		for name, h := range d.FieldHashes {
+			if !recordHash.MatchString(h) || !recordName.MatchString(name) {
+				return nil, errors.New("a field hash is malformed")
+			}
+		}
+		for _, f := range d.Files {
+			ref, err := schema.ParseRole(f.Role)
+			if err != nil || ref.String() != f.Role || t.CheckRole(ref) != nil || !recordHash.MatchString(f.SHA256) {
+				return nil, errors.New("a file entry is malformed")
+			}
+		}
 	}
 	return &r, nil
 }

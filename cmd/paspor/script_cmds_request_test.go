@@ -1,16 +1,20 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"filippo.io/age"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/export/request"
 )
@@ -88,6 +92,43 @@ func requestScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 			defer out.Close()
 			_, err = export.Write(out, docs, func(d, f int) (io.ReadCloser, error) { return os.Open(paths[d][f]) }, opts)
 			ts.Check(err)
+		},
+		// openfeedback FILE HOLDER_KEY PARTNER_PUB BUNDLE_ID: open feedback as the holder does
+		// (request.OpenFeedback, the library paspor feedback import uses) and print its items,
+		// one JSON line each; fails with the rejection otherwise.
+		"openfeedback": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 4 {
+				ts.Fatalf("usage: openfeedback FILE HOLDER_KEY PARTNER_PUB BUNDLE_ID")
+			}
+			keyData, err := os.ReadFile(ts.MkAbs(args[1]))
+			ts.Check(err)
+			ids, err := crypto.ParseIdentityFile(keyData)
+			ts.Check(err)
+			holder, err := request.ParseSigningKeyFile(keyData)
+			ts.Check(err)
+			pubData, err := os.ReadFile(ts.MkAbs(args[2]))
+			ts.Check(err)
+			partner, err := crypto.ParseHolderKey(string(pubData))
+			ts.Check(err)
+			f, err := os.Open(ts.MkAbs(args[0]))
+			ts.Check(err)
+			defer f.Close()
+			fb, err := request.OpenFeedback(f, request.FeedbackOptions{Identities: []age.Identity{ids[0].Identity},
+				Holder: holder.Public().(ed25519.PublicKey), Partner: partner, BundleID: args[3]})
+			if neg {
+				if err == nil {
+					ts.Fatalf("feedback opened")
+				}
+				ts.Logf("%v", err)
+				fmt.Fprintf(ts.Stdout(), "%v\n", err)
+				return
+			}
+			ts.Check(err)
+			for _, it := range fb.Items {
+				line, err := json.Marshal(it)
+				ts.Check(err)
+				fmt.Fprintf(ts.Stdout(), "%s\n", line)
+			}
 		},
 	}
 }
