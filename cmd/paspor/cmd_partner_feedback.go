@@ -126,7 +126,7 @@ func runPartnerFeedback(g *globals, bundleID string, opts partnerFeedbackOptions
 	}
 	fmt.Fprintf(out, "wrote feedback %s on bundle %s to %s: %d item(s), for holder %s\n", id, rec.BundleID,
 		termsafe.Escape(displayPath(opts.output)), len(items), crypto.Fingerprint(holder))
-	_, err = fmt.Fprintf(out, "paspor: hint: the holder imports it with: paspor feedback import FILE; to receive a corrected bundle, send a new request (paspor partner request)\n")
+	_, err = fmt.Fprintln(out, "  next: the holder imports it with: paspor feedback import FILE; to receive a corrected bundle, send a new request (paspor partner request)")
 	return err
 }
 
