@@ -119,8 +119,14 @@ func (rc *requestCheck) options(base export.OpenOptions, req **request.Request) 
 		if !testOnlyNow.IsZero() {
 			now = testOnlyNow
 		}
+		// Kept while the bundle or the request is valid, whichever is later: while the
+		// request is valid, no second answer to it passes, however short-lived the first.
+		keep := m.ExpiresAt
+		if (*req).ExpiresAt.After(keep) {
+			keep = (*req).ExpiresAt
+		}
 		return rc.replay.Record(request.ReplayEntry{RequestID: (*req).RequestID, Nonce: (*req).Nonce, BundleID: m.BundleID,
-			SeenAt: now, ExpiresAt: m.ExpiresAt}, now)
+			SeenAt: now, ExpiresAt: keep}, now)
 	}
 	return base
 }
