@@ -73,7 +73,8 @@ A BUNDLE of - is read from standard input (once per run), as age reads it.
 A rejected bundle gets a stable reason: decrypt, not_a_bundle, unsafe_entry, signature,
 holder, audience, not_yet_valid, expired, nonce, hash, media_type, missing_file,
 extra_file, too_large. The others in the batch still go on; the exit code is 9 if any was
-rejected.
+rejected. A bundle whose folder DIR/<bundle_id>/ already exists (it was opened there
+before) is not replaced: its reason is exists, and the exit code 10 unless one was rejected.
 
 With --partner DIR (a partner folder: paspor partner keygen --partner), the folder's
 identity opens the bundles, each bundle must answer the request its manifest names (one
@@ -85,8 +86,7 @@ validity), extra (a document, field or scan not asked for), stale (a proof of ad
 than max_age), missing (a mandatory element, field or scan; --partial accepts it), replay
 (the request was answered before). A rejected bundle writes nothing, and its nonce stays
 unused. A holder who resends after feedback answers a new request: make one with
-paspor partner request. A bundle whose folder DIR/<bundle_id>/ already exists (it was opened there
-before) is not replaced: its reason is exists, and the exit code 10 unless one was rejected.`,
+paspor partner request.`,
 		Example: `  paspor open kyc.age -i partner.key --holder holder.pub --nonce 8f2c -o received/
   paspor open kyc.age -i partner.key --holder-name customer-4711 --remember
   paspor open inbox/*.age -i partner.key --json
@@ -136,12 +136,13 @@ type openSummary struct {
 	err          error
 }
 
-func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions) (err error) {
+func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions) error {
 	if err := checkOpenFlags(opts, bundles); err != nil {
 		return err
 	}
 	var st *partnerState
 	if opts.partner != "" {
+		var err error
 		if st, err = openPartnerState(opts.partner); err != nil {
 			return err
 		}
