@@ -19,8 +19,8 @@ import (
 	"github.com/paspor/paspor/export/request"
 )
 
-// requestScriptCommands are the script helpers of the request scripts (partner_*, open_request*).
-func requestScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+// partnerScriptCommands are the script helpers of the partner-side scripts (partner_*, open_request*).
+func partnerScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		// answer [-nonce N] [-request-id ID] [-now RFC3339] REQ HOLDER_KEY DOCS.json OUT: write a
 		// bundle signed by HOLDER_KEY (an OpenSSH Ed25519 private key) for REQ's recipients,
