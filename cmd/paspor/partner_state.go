@@ -174,6 +174,13 @@ func readStateFile(dir, name string) ([]byte, error) {
 		return nil, fmt.Errorf("failed to read the partner folder: %w", err)
 	}
 	defer f.Close()
+	if name == partnerSigningFile || name == partnerIdentityFile {
+		// As ssh does for its keys: a secret key others may read is refused, not used.
+		if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("partner folder %s: %s: permissions %04o are too open",
+				termsafe.Escape(dir), name, fi.Mode().Perm()), "make it readable by you alone: chmod 600 "+termsafe.Escape(path))
+		}
+	}
 	data, err := readCappedFile(f, maxPartnerStateFile)
 	if err != nil {
 		return nil, partnerStateError(dir, name, err)
