@@ -152,7 +152,8 @@ func runPartnerRequest(g *globals, opts partnerRequestOptions) error {
 	fmt.Fprintf(out, "wrote request %s to %s: %d element(s), from %s, expires %s\n", sum.RequestID,
 		termsafe.Escape(displayPath(opts.output)), sum.Elements, termsafe.Quote(sum.Partner), sum.ExpiresAt.Format(time.RFC3339))
 	fmt.Fprintf(out, "  request_id:  %s\n  nonce:       %s\n  fingerprint: %s\n", sum.RequestID, sum.Nonce, sum.Fingerprint)
-	return nil
+	_, err = fmt.Fprintln(out, "  next: the holder answers it with: paspor share --request FILE; open the answer with: paspor open BUNDLE --partner DIR")
+	return err
 }
 
 func displayPath(p string) string {
