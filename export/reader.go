@@ -44,6 +44,12 @@ type OpenOptions struct {
 	MaxFileSize int64
 	// MaxTotalSize caps the whole decrypted tar; 0 means 4 GiB.
 	MaxTotalSize int64
+	// Check, when not nil, is called with the verified manifest before any attachment is
+	// read or staged; its error rejects the bundle and is returned as is.
+	Check func(*Manifest) error
+	// Accept, when not nil, is called once every check passed, before the bundle is moved
+	// into OutDir; its error rejects the bundle (nothing lands) and is returned as is.
+	Accept func(*Manifest) error
 }
 
 // Result describes a bundle that passed every check.
@@ -107,6 +113,11 @@ func openPlain(plain io.Reader, dec decrypted, opts OpenOptions) (res *Result, e
 	if err != nil {
 		return nil, err
 	}
+	if opts.Check != nil {
+		if err := opts.Check(m); err != nil {
+			return nil, err
+		}
+	}
 	// Only a bundle signed by its holder (and by the pinned one, if pinned) for this partner
 	// gets a staging folder.
 	stage, release, err := newStage(opts.OutDir, opts.StageLog)
@@ -119,6 +130,11 @@ func openPlain(plain io.Reader, dec decrypted, opts OpenOptions) (res *Result, e
 	}
 	if err := readFiles(u, p, m, stage, opts.MaxFileSize); err != nil {
 		return nil, err
+	}
+	if opts.Accept != nil {
+		if err := opts.Accept(m); err != nil {
+			return nil, err
+		}
 	}
 	res = &Result{Manifest: m, Holder: m.Holder, Fingerprint: crypto.Fingerprint(holder), HolderPinned: opts.Holder != nil}
 	if stage != "" {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/export/request"
 	"github.com/paspor/paspor/internal/termsafe"
 )
 
@@ -32,6 +30,10 @@ type openOptions struct {
 	allowExpired bool
 	output       string
 	jobs         int
+	request      string
+	partner      string
+	replay       string
+	partial      bool
 	changed      func(name string) bool
 }
 
@@ -45,13 +47,17 @@ func (o *openOptions) AddFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.allowExpired, "allow-expired", false, "accept bundles past their expiry")
 	f.StringVarP(&o.output, "output", "o", "", "extract verified bundles into DIR/<bundle_id>/")
 	f.IntVar(&o.jobs, "jobs", runtime.NumCPU(), "bundles checked in parallel")
+	f.StringVar(&o.request, "request", "", "check that each bundle answers this request (paspor partner request)")
+	f.StringVar(&o.partner, "partner", "", "partner folder: its identity, the request each bundle names, its replay store")
+	f.StringVar(&o.replay, "replay", "", "with --request and no --partner: the replay store file")
+	f.BoolVar(&o.partial, "partial", false, "with a request: accept a bundle that lacks what the holder did not have")
 	o.changed = func(name string) bool { return f.Changed(name) }
 }
 
 func newOpenCommand(g *globals) *cobra.Command {
 	var opts openOptions
 	cmd := &cobra.Command{
-		Use:   "open BUNDLE... -i IDENTITY [--holder KEY | --holder-name NAME] [-o DIR]",
+		Use:   "open BUNDLE... (-i IDENTITY | --partner DIR) [--request FILE] [--holder KEY | --holder-name NAME] [-o DIR]",
 		Short: "Check (and extract) bundles received from holders",
 		Long: `Decrypt and check bundles with the partner's identity: safe tar entries, the holder's
 signature (against --holder, or NAME's key in the known-holders file with --holder-name),
@@ -68,10 +74,24 @@ A rejected bundle gets a stable reason: decrypt, not_a_bundle, unsafe_entry, sig
 holder, audience, not_yet_valid, expired, nonce, hash, media_type, missing_file,
 extra_file, too_large. The others in the batch still go on; the exit code is 9 if any was
 rejected. A bundle whose folder DIR/<bundle_id>/ already exists (it was opened there
-before) is not replaced: its reason is exists, and the exit code 10 unless one was rejected.`,
+before) is not replaced: its reason is exists, and the exit code 10 unless one was rejected.
+
+With --partner DIR (a partner folder: paspor partner keygen --partner), the folder's
+identity opens the bundles, each bundle must answer the request its manifest names (one
+made with paspor partner request from that folder), and the folder's replay store refuses
+a second bundle for the same request. --request FILE checks against that request instead
+(with --replay FILE when there is no folder). The checks, after the ones above: request_id,
+nonce, audience (exactly the request's recipients), late (made outside the request's
+validity), extra (a document, field or scan not asked for), stale (a proof of address older
+than max_age), missing (a mandatory element, field or scan; --partial accepts it), replay
+(the request was answered before). A rejected bundle writes nothing, and its nonce stays
+unused. A holder who resends after feedback answers a new request: make one with
+paspor partner request.`,
 		Example: `  paspor open kyc.age -i partner.key --holder holder.pub --nonce 8f2c -o received/
   paspor open kyc.age -i partner.key --holder-name customer-4711 --remember
-  paspor open inbox/*.age -i partner.key --json`,
+  paspor open inbox/*.age -i partner.key --json
+  paspor open kyc.age --partner bank/ -o received/
+  paspor open kyc.age -i partner.key --request req.paspor --replay seen.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runOpen(cmd.Context(), g, args, opts) },
 	}
@@ -110,12 +130,28 @@ type openSummary struct {
 	Nonce        string            `json:"nonce,omitempty"`
 	Purpose      string            `json:"purpose,omitempty"`
 	Documents    []export.Document `json:"documents,omitempty"`
+	RequestID    string            `json:"request_id,omitempty"`
+	Answers      bool              `json:"answers_request,omitempty"`
 	Dir          string            `json:"dir,omitempty"`
 	err          error
 }
 
 func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions) error {
 	if err := checkOpenFlags(opts, bundles); err != nil {
+		return err
+	}
+	var st *partnerState
+	if opts.partner != "" {
+		var err error
+		if st, err = openPartnerState(opts.partner); err != nil {
+			return err
+		}
+		if len(opts.identities) == 0 {
+			opts.identities = []string{filepath.Join(opts.partner, partnerIdentityFile)}
+		}
+	}
+	rc, err := newRequestCheck(opts, st)
+	if err != nil {
 		return err
 	}
 	ids, err := readIdentities(opts.identities)
@@ -148,7 +184,7 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = openOne(ctx, g, path, base, len(bundles) == 1)
+			results[i] = openOne(ctx, g, path, base, rc, len(bundles) == 1)
 		}()
 	}
 	wg.Wait()
@@ -166,7 +202,7 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 // checkOpenFlags fails closed: an empty value for a flag that narrows what is accepted would
 // otherwise mean "check nothing" (an unset variable in a partner's script).
 func checkOpenFlags(opts openOptions, bundles []string) error {
-	for _, name := range []string{"holder", "holder-name", "nonce", "known-holders", "output"} {
+	for _, name := range []string{"holder", "holder-name", "nonce", "known-holders", "output", "request", "partner", "replay"} {
 		if opts.changed(name) && flagValue(opts, name) == "" {
 			return usageError(fmt.Sprintf("--%s is empty", name), "an empty value would check nothing; leave the flag out or give a value")
 		}
@@ -176,8 +212,8 @@ func checkOpenFlags(opts openOptions, bundles []string) error {
 			return usageError("-i is empty", "pass -i FILE (the partner's age identity or SSH private key)")
 		}
 	}
-	if len(opts.identities) == 0 {
-		return usageError("no identity", "pass -i FILE (the partner's age identity or SSH private key)")
+	if len(opts.identities) == 0 && opts.partner == "" {
+		return usageError("no identity", "pass -i FILE (the partner's age identity or SSH private key) or --partner DIR")
 	}
 	if opts.jobs < 1 {
 		return usageError("--jobs must be at least 1")
@@ -207,28 +243,17 @@ func flagValue(opts openOptions, name string) string {
 		return opts.nonce
 	case "known-holders":
 		return opts.knownHolders
+	case "request":
+		return opts.request
+	case "partner":
+		return opts.partner
+	case "replay":
+		return opts.replay
 	}
 	return opts.output
 }
 
-func readIdentities(paths []string) ([]crypto.PartnerIdentity, error) {
-	var ids []crypto.PartnerIdentity
-	for _, path := range paths {
-		data, err := readIdentityFile(path)
-		if err != nil {
-			return nil, err
-		}
-		parsed, err := crypto.ParseIdentityFile(data)
-		clear(data)
-		if err != nil {
-			return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("identity file %s: %s", termsafe.Escape(path), lower(err.Error())))
-		}
-		ids = append(ids, parsed...)
-	}
-	return ids, nil
-}
-
-func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptions, progress bool) openSummary {
+func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptions, rc *requestCheck, progress bool) openSummary {
 	s := openSummary{Bundle: path}
 	if err := ctx.Err(); err != nil {
 		s.err = err
@@ -250,15 +275,22 @@ func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptio
 			src = withProgress(g, src, st.Size(), "checking "+termsafe.Escape(filepath.Base(path)))
 		}
 	}
+	var req *request.Request
+	if rc != nil {
+		opts = rc.options(opts, &req)
+	}
 	res, err := export.Open(src, opts)
 	if err != nil {
 		var (
 			rej *export.RejectedError
+			rqr *request.RejectedError
 			exi *export.ExistsError
 		)
 		switch {
 		case errors.As(err, &rej):
 			s.Reason, s.Detail = rej.Reason, rej.Detail
+		case errors.As(err, &rqr):
+			s.Reason, s.Detail = rqr.Reason, rqr.Detail
 		case errors.As(err, &exi):
 			// Checked, but not extracted: verified stays false, since nothing of this run
 			// landed; the folder from before is named.
@@ -270,6 +302,13 @@ func openOne(ctx context.Context, g *globals, path string, opts export.OpenOptio
 	m := res.Manifest
 	s.Verified, s.BundleID, s.Holder, s.Fingerprint, s.HolderPinned = true, m.BundleID, res.Holder, res.Fingerprint, res.HolderPinned
 	s.Audience, s.CreatedAt, s.ExpiresAt, s.Nonce, s.Purpose, s.Documents, s.Dir = m.Audience, &m.CreatedAt, &m.ExpiresAt, m.Nonce, m.Purpose, m.Documents, res.Dir
+	s.RequestID = m.RequestID
+	if rc != nil {
+		s.Answers = true
+		if err := rc.keep(m); err != nil {
+			s.err = err
+		}
+	}
 	return s
 }
 
@@ -329,6 +368,9 @@ func printOpenText(g *globals, s openSummary) {
 	if s.Purpose != "" {
 		fmt.Fprintf(g.stdout, "  purpose:  %s\n", termsafe.Quote(s.Purpose))
 	}
+	if s.Answers {
+		fmt.Fprintf(g.stdout, "  request:  %s answered (nonce now used)\n", s.RequestID)
+	}
 	for _, d := range s.Documents {
 		var roles []string
 		for _, f := range d.Files {
@@ -340,28 +382,4 @@ func printOpenText(g *globals, s openSummary) {
 	if s.Dir != "" {
 		fmt.Fprintf(g.stdout, "  saved in: %s\n", termsafe.Escape(s.Dir))
 	}
-}
-
-// parseHolderFlag accepts the path of a file holding a key line, or the key line itself. A
-// value that names an existing file is that file, whatever it starts with (ssh-keys/h.pub
-// is a path); only a value that names no file, starts with ssh- and has the blank between
-// key type and key may be a key line. Anything else is a key file that is not there.
-func parseHolderFlag(v string) (ed25519.PublicKey, error) {
-	text := v
-	data, err := os.ReadFile(v)
-	switch {
-	case err == nil:
-		text = string(data)
-	case errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(strings.TrimSpace(v), "ssh-") &&
-		strings.ContainsAny(strings.TrimSpace(v), " \t"):
-		// not a file: a key line
-	default:
-		return nil, errorWithHint(exitNotFound, fmt.Sprintf("holder key file %s cannot be read", termsafe.Escape(v)),
-			"--holder takes an ssh-ed25519 line or a file holding one (the holder's paspor key)")
-	}
-	pub, err := crypto.ParseHolderKey(text)
-	if err != nil {
-		return nil, usageError("--holder is not an ssh-ed25519 public key", "ask the holder for the output of: paspor key")
-	}
-	return pub, nil
 }
