@@ -226,4 +226,3 @@ func warnFeedback(g *globals, n int) {
 		warnf(g.stderr, "%d feedback entr(ies) in the backup were not restored: this paspor does not store feedback", n)
 	}
 }
-

@@ -176,7 +176,7 @@ func buildEntries(c *Contents, signer ed25519.PrivateKey, created time.Time) (*M
 			a.Path = scanPath(d.ID, a.Role, a.MediaType)
 			sums[a.Path] = a.SHA256
 		}
-		if err := d.validate(1<<62); err != nil {
+		if err := d.validate(1 << 62); err != nil {
 			return nil, nil, fmt.Errorf("failed to write backup: document %s: %w", d.ID, err)
 		}
 		data, err := encodeJSON(d)
