@@ -58,6 +58,11 @@ func Open(r io.Reader, opts OpenOptions) (*Backup, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openPlain(plain, opts)
+}
+
+// openPlain reads and checks a decrypted backup.
+func openPlain(plain io.Reader, opts OpenOptions) (*Backup, error) {
 	if opts.MaxScanSize <= 0 || opts.MaxScanSize > maxOctal11 {
 		opts.MaxScanSize = maxOctal11
 	}
@@ -213,7 +218,7 @@ func (b *Backup) readHead(opts OpenOptions) error {
 	size, err := b.next(manifestName, -1)
 	if err != nil {
 		var rej *RejectedError
-		if errors.As(err, &rej) && rej.Reason != ReasonUnsafeEntry {
+		if errors.As(err, &rej) && rej.Reason == ReasonMissingFile {
 			return reject(ReasonNotABackup, "manifest.json is not the first entry")
 		}
 		return err

@@ -62,8 +62,16 @@ type ustarReader struct {
 // next skips what is left of the current entry and reads the next header. At the end of the
 // archive (two zero blocks, then the end of the stream) it returns io.EOF.
 func (u *ustarReader) next() (name string, size, mtime int64, err error) {
-	if _, err := io.CopyN(io.Discard, u.r, u.left+u.pad); err != nil {
+	if _, err := io.CopyN(io.Discard, u.r, u.left); err != nil {
 		return "", 0, 0, eofIsStructure(err)
+	}
+	// Unlike a bundle's reader, the padding must be zero: no byte of a backup goes unchecked.
+	pad := make([]byte, u.pad)
+	if _, err := io.ReadFull(u.r, pad); err != nil {
+		return "", 0, 0, eofIsStructure(err)
+	}
+	if !bytes.Equal(pad, make([]byte, u.pad)) {
+		return "", 0, 0, errTarStructure
 	}
 	u.left, u.pad = 0, 0
 	block := make([]byte, blockSize)
