@@ -64,7 +64,9 @@ func scanOf(d, a int) []byte {
 	return testScans[0]
 }
 
-func testOpener(d, a int) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(scanOf(d, a))), nil }
+func testOpener(d, a int) (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(scanOf(d, a))), nil
+}
 
 // testIdentity is a fresh X25519 identity for the age layer.
 func testIdentity(t testing.TB) *age.X25519Identity {
