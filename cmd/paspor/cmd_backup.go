@@ -95,12 +95,12 @@ func runBackup(ctx context.Context, g *globals, opts backupOptions) error {
 	}
 	hasRecipients := len(opts.recipients)+len(opts.recipientFiles) > 0
 	switch {
+	case opts.secrets.passphraseFile != "" && !opts.passphrase:
+		return usageError("--backup-passphrase-file needs --passphrase")
 	case hasRecipients && opts.passphrase:
 		return usageError("--passphrase cannot be combined with -r or -R", "age's passphrase (scrypt) recipient must be a file's only recipient")
 	case !hasRecipients && !opts.passphrase:
 		return usageError("backup needs recipients or --passphrase", "pass -r RECIPIENT or -R FILE (a key kept offline is best), or --passphrase")
-	case opts.secrets.passphraseFile != "" && !opts.passphrase:
-		return usageError("--backup-passphrase-file needs --passphrase")
 	}
 	wopts := backup.WriteOptions{Armor: opts.armor, ScryptWorkFactor: testOnlyScryptWorkFactor}
 	if hasRecipients {
