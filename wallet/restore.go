@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -209,7 +210,9 @@ func Restore(ctx context.Context, path string, passphrase []byte, opts RestoreOp
 	if _, err := os.Lstat(path); err == nil {
 		return "", nil, fmt.Errorf("%w at %s", ErrAlreadyExists, path)
 	}
-	stage := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".restore-"+newWalletID())
+	dir := filepath.Dir(path)
+	_, dirErr := os.Stat(dir)
+	stage := filepath.Join(dir, "."+filepath.Base(path)+".restore-"+newWalletID())
 	w, code, err := Init(ctx, stage, passphrase, opts.Init)
 	if err != nil {
 		return "", nil, err
@@ -219,6 +222,9 @@ func Restore(ctx context.Context, path string, passphrase []byte, opts RestoreOp
 		os.Remove(stage)
 		os.RemoveAll(blobFolder(stage))
 		_ = opts.Init.Factor.Delete(context.WithoutCancel(ctx), id)
+		if errors.Is(dirErr, fs.ErrNotExist) {
+			os.Remove(dir) // the folder Init made for the wallet, if nothing else is in it
+		}
 	}
 	rep, err := w.Import(opts.Input)
 	if cerr := w.Close(); err == nil {

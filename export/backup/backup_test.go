@@ -273,8 +273,8 @@ func TestEveryByte(t *testing.T) {
 		if err == nil {
 			err = b.Verify()
 		}
-		if !isReason(err, ReasonDecrypt) {
-			t.Fatalf("age byte %d flipped: got %v, want decrypt", i, err)
+		if !isReason(err, ReasonDecrypt) && !isReason(err, ReasonDamaged) {
+			t.Fatalf("age byte %d flipped: got %v, want decrypt or damaged", i, err)
 		}
 	}
 }

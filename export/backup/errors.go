@@ -11,6 +11,8 @@ const (
 	// ReasonDecrypt: not an age file, no identity (or not the passphrase) opens it, or the
 	// ciphertext is damaged.
 	ReasonDecrypt = "decrypt"
+	// ReasonDamaged: the age file opened, but its encrypted data is damaged or truncated.
+	ReasonDamaged = "damaged"
 	// ReasonNotABackup: the plaintext is not a tar, or manifest.json is missing, malformed or
 	// of an unknown format.
 	ReasonNotABackup = "not_a_backup"

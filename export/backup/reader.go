@@ -119,7 +119,7 @@ func (p *plainReader) Read(b []byte) (int, error) {
 	if err != nil && err != io.EOF {
 		var rej *RejectedError
 		if !errors.As(err, &rej) {
-			err = reject(ReasonDecrypt, "the encrypted data is damaged or truncated")
+			err = reject(ReasonDamaged, "the encrypted data is damaged or truncated")
 		}
 	}
 	return n, err
