@@ -59,7 +59,7 @@ wallet size, except that a passphrase backup's scrypt takes 256 MiB for a moment
 paspor backup --verify FILE checks a backup as restore would (signature, every hash, every
 document, the tar) without writing anything: -i for a backup to recipients, else the backup
 passphrase.`,
-		Example: `  paspor backup -o wallet-2026-12.age -r age1... 
+		Example: `  paspor backup -o wallet-2026-12.age -r age1...
   paspor backup -o wallet.age --passphrase
   paspor backup --verify wallet-2026-12.age -i offline.key`,
 		Args: cobra.NoArgs,
