@@ -65,3 +65,7 @@ func ParseRecipients(list []string) (*Recipients, error) {
 // Audience returns the canonical recipient strings, in the order given: what a bundle's
 // signed audience lists.
 func (r *Recipients) Audience() []string { return slices.Clone(r.audience) }
+
+// AgeRecipients returns the parsed recipients, in the order of [Recipients.Audience], for
+// writers of other formats encrypted to the same kinds of keys (paspor-backup/1).
+func (r *Recipients) AgeRecipients() []age.Recipient { return slices.Clone(r.recipients) }

@@ -117,7 +117,13 @@ func (w *Wallet) RotateFactor(ctx context.Context) (string, error) {
 	if err := w.factor.Stage(ctx, h.WalletID, device); err != nil {
 		return "", err
 	}
-	if err := update(w.db, func(tx *bolt.Tx) error { return writeHeader(tx, h) }); err != nil {
+	err = update(w.db, func(tx *bolt.Tx) error {
+		if err := writeHeader(tx, h); err != nil {
+			return err
+		}
+		return writeFactorRotated(tx, w.secrets.WalletKey, h.WalletID, w.now())
+	})
+	if err != nil {
 		_ = w.factor.Discard(context.WithoutCancel(ctx), h.WalletID)
 		return "", fmt.Errorf("failed to save key slot: %w", err)
 	}

@@ -43,6 +43,9 @@ type InitOptions struct {
 	Factor factor.Store
 	KDF    crypto.KDFParams
 	Now    time.Time // zero means time.Now(); when set, also the clock of the returned Wallet
+	// SigningKey, when set, is the holder key of the new wallet instead of a fresh one (a
+	// restore keeps the key partners pinned).
+	SigningKey ed25519.PrivateKey
 }
 
 // Init creates a wallet at path, stores a fresh device secret in opts.Factor and returns the
@@ -75,6 +78,12 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	secrets, err := crypto.NewSlotSecrets()
 	if err != nil {
 		return nil, "", err
+	}
+	if opts.SigningKey != nil {
+		if len(opts.SigningKey) != ed25519.PrivateKeySize {
+			return nil, "", &InvalidInputError{Field: "signing key", Reason: "not an Ed25519 private key"}
+		}
+		secrets.SigningKey = clone(opts.SigningKey)
 	}
 	if h.Slot, err = sealSlot(passphrase, device, h, secrets); err != nil {
 		return nil, "", err

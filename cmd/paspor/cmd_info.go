@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +26,8 @@ func newInfoCommand(g *globals) *cobra.Command {
 type infoView struct {
 	wallet.Info
 	FactorFile string `json:"factor_file,omitempty"`
+	// FactorRotatedAt is when the device secret was last replaced; absent if never.
+	FactorRotatedAt *time.Time `json:"factor_rotated_at,omitempty"`
 }
 
 func runInfo(ctx context.Context, g *globals) error {
@@ -38,6 +41,13 @@ func runInfo(ctx context.Context, g *globals) error {
 		return err
 	}
 	v := infoView{Info: info}
+	rotatedText := "never"
+	if at, err := w.FactorRotatedAt(); err != nil {
+		return err
+	} else if !at.IsZero() {
+		v.FactorRotatedAt = &at
+		rotatedText = at.Format("2006-01-02 15:04:05 UTC")
+	}
 	factorText := info.Factor
 	if info.Factor == wallet.FactorFile {
 		if v.FactorFile, err = filepath.Abs(g.factorFilePath()); err != nil {
@@ -50,8 +60,8 @@ func runInfo(ctx context.Context, g *globals) error {
 	if g.json {
 		return printJSON(g.stdout, v)
 	}
-	fmt.Fprintf(g.stdout, "wallet:        %s\nfile:          %s\ncreated:       %s\ndocuments:     %d\nsecond factor: %s\nkdf:           argon2id, %d MiB, %d iterations, %d lanes\n",
+	fmt.Fprintf(g.stdout, "wallet:        %s\nfile:          %s\ncreated:       %s\ndocuments:     %d\nsecond factor: %s\nlast rotated:  %s\nkdf:           argon2id, %d MiB, %d iterations, %d lanes\n",
 		info.WalletID, info.Path, info.CreatedAt.Format("2006-01-02 15:04:05 UTC"), info.Documents,
-		printable(factorText), info.KDF.MemoryKiB/1024, info.KDF.Iterations, info.KDF.Parallelism)
+		printable(factorText), rotatedText, info.KDF.MemoryKiB/1024, info.KDF.Iterations, info.KDF.Parallelism)
 	return nil
 }

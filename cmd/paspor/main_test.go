@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -18,6 +19,13 @@ func TestMain(m *testing.M) {
 				panic("PASPOR_TEST_NOW is not an RFC 3339 time: " + v)
 			}
 			testOnlyNow = now
+		}
+		if v := os.Getenv("PASPOR_TEST_SCRYPT_WORK_FACTOR"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				panic("PASPOR_TEST_SCRYPT_WORK_FACTOR is not a number: " + v)
+			}
+			testOnlyScryptWorkFactor = n
 		}
 		os.Exit(main1())
 	}})
@@ -55,7 +63,7 @@ func TestScripts(t *testing.T) {
 
 func allScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := scriptCommands()
-	for name, fn := range merge(bundleScriptCommands(), partnerScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands(), scanScriptCommands(), installScriptCommands()) {
+	for name, fn := range merge(bundleScriptCommands(), partnerScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands(), scanScriptCommands(), installScriptCommands(), backupScriptCommands()) {
 		if _, dup := cmds[name]; dup {
 			panic("script command defined twice: " + name)
 		}

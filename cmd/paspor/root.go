@@ -117,6 +117,8 @@ func newRootCommand(g *globals) *cobra.Command {
 		newTelegramCommand(g),
 		newImportCommand(g),
 		newManCommand(g),
+		newBackupCommand(g),
+		newRestoreCommand(g),
 	)
 	// The completion command is cobra's; made now rather than at Execute, so that
 	// groupCommands sees it.
