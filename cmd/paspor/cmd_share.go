@@ -31,6 +31,7 @@ type shareOptions struct {
 	format         string
 	publicKey      string
 	scope          string
+	request        shareRequestOptions
 }
 
 const defaultShareExpires = "168h"
@@ -48,12 +49,13 @@ func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.format, "format", "paspor-bundle", "paspor-bundle, or telegram for Telegram Passport data (see paspor help telegram)")
 	f.StringVar(&o.publicKey, "public-key", "", "with --format telegram: the bot's RSA public key (PEM)")
 	f.StringVar(&o.scope, "scope", "", "with --format telegram: the bot's PassportScope JSON; only what it asks for is sent")
+	o.request.AddFlags(f)
 }
 
 func newShareCommand(g *globals) *cobra.Command {
 	var opts shareOptions
 	cmd := &cobra.Command{
-		Use:   "share SELECTOR... (-r RECIPIENT | -R FILE)... [-o OUT]",
+		Use:   "share (SELECTOR... (-r RECIPIENT | -R FILE)... | --request REQ) [-o OUT]",
 		Short: "Hand documents to a partner as a signed, encrypted bundle",
 		Long: `Write a bundle (format paspor-bundle/1) of the selected documents, signed with your
 holder key and encrypted to the partner's recipients. A SELECTOR is a document ID, a
@@ -70,7 +72,12 @@ is a terminal unless --armor; an existing named pipe or device (-o /dev/stdout) 
 in place. The summary line then goes to stderr.`,
 		Example: `  paspor share passport address -r age1pq1... -o bank.age --nonce 8f2c --purpose "account opening"
   paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.request.path != "" {
+				return nil // runShareRequest refuses selectors with a hint
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runShare(cmd.Context(), g, args, opts) },
 	}
 	opts.AddFlags(cmd.Flags())
@@ -89,6 +96,12 @@ type shareResult struct {
 }
 
 func runShare(ctx context.Context, g *globals, selectors []string, opts shareOptions) error {
+	if opts.request.path != "" {
+		return runShareRequest(ctx, g, selectors, opts)
+	}
+	if opts.request.used() {
+		return usageError("--pick, --yes, --dry-run, --partial, --accept-new-key and --force need --request")
+	}
 	switch opts.format {
 	case "telegram":
 		return runShareTelegram(ctx, g, selectors, opts)
