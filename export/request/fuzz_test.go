@@ -122,6 +122,7 @@ func TestFuzzSeeds(t *testing.T) {
 		"FuzzParseScope":         func(b []byte) error { _, err := ParseScope(b); return err },
 		"FuzzParseTelegramScope": func(b []byte) error { _, err := ParseTelegramScope(b); return err },
 		"FuzzParseFeedback":      func(b []byte) error { _, err := parseFeedback(b); return err },
+		"FuzzParseWant":          func(b []byte) error { _, err := ParseWants(strings.Split(string(b), "\n")); return err },
 	}
 	for name, parse := range parsers {
 		files, err := filepath.Glob(filepath.Join("testdata", "fuzz", name, "*"))
