@@ -31,6 +31,8 @@ type listEntry struct {
 	Label       string `json:"label"`
 	ExpiryDate  string `json:"expiry_date"`
 	Attachments int    `json:"attachments"`
+	// Feedback counts open partner feedback items on the document (omitted when none).
+	Feedback int `json:"feedback_open,omitempty"`
 }
 
 func runList(ctx context.Context, g *globals, opts listOptions) error {
@@ -48,10 +50,14 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 	if err != nil {
 		return err
 	}
+	marks, err := openFeedbackCounts(w, docs)
+	if err != nil {
+		return err
+	}
 	entries := make([]listEntry, 0, len(docs))
 	for _, d := range docs {
 		entries = append(entries, listEntry{ID: d.ID, Type: d.Type, Label: d.Label,
-			ExpiryDate: d.Fields["expiry_date"], Attachments: len(d.Attachments)})
+			ExpiryDate: d.Fields["expiry_date"], Attachments: len(d.Attachments), Feedback: marks[d.ID]})
 	}
 	if g.json {
 		return printJSON(g.stdout, entries)
@@ -61,9 +67,18 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTYPE\tLABEL\tEXPIRES\tSCANS")
+	// The FEEDBACK column appears only when some document has open feedback.
+	header, feedback := "ID\tTYPE\tLABEL\tEXPIRES\tSCANS", len(marks) > 0
+	if feedback {
+		header += "\tFEEDBACK"
+	}
+	fmt.Fprintln(tw, header)
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", e.ID, e.Type, e.Label, dash(e.ExpiryDate), e.Attachments)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d", e.ID, e.Type, e.Label, dash(e.ExpiryDate), e.Attachments)
+		if feedback {
+			fmt.Fprintf(tw, "\t%s", feedbackColumn(e.Feedback))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

@@ -55,7 +55,7 @@ func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 func newShareCommand(g *globals) *cobra.Command {
 	var opts shareOptions
 	cmd := &cobra.Command{
-		Use:   "share (SELECTOR... (-r RECIPIENT | -R FILE)... | --request REQ) [-o OUT]",
+		Use:   "share SELECTOR... (-r RECIPIENT | -R FILE)... [-o OUT]",
 		Short: "Hand documents to a partner as a signed, encrypted bundle",
 		Long: `Write a bundle (format paspor-bundle/1) of the selected documents, signed with your
 holder key and encrypted to the partner's recipients. A SELECTOR is a document ID, a
@@ -69,9 +69,21 @@ Every share is recorded in the wallet (paspor history).
 
 As in age, -o - (or no -o) writes the bundle to standard output, which is refused when it
 is a terminal unless --armor; an existing named pipe or device (-o /dev/stdout) is written
-in place. The summary line then goes to stderr.`,
+in place. The summary line then goes to stderr.
+
+share --request REQ [-o OUT] answers a partner's signed request (paspor-request/1) instead:
+the request names the recipients, nonce, purpose and what to send, so -r, -R, --nonce,
+--purpose, --fields, --attachments and SELECTORs are refused. A consent screen shows who asks
+(its name, signing-key fingerprint, and whether you answered it before or its key changed),
+why, and exactly which documents, fields and scans go, before anything is written; on a
+terminal paspor asks y/N (no: exit 13, nothing written), in scripts --yes consents and
+--dry-run only shows it. A request the wallet cannot answer in full is refused with exit 14,
+unless --partial; so is one while this partner's feedback on a document it asks for is
+unresolved (paspor feedback), unless --force.`,
 		Example: `  paspor share passport address -r age1pq1... -o bank.age --nonce 8f2c --purpose "account opening"
-  paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none`,
+  paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none
+  paspor share --request req.paspor --dry-run
+  paspor share --request req.paspor -o kyc.age --pick passport=3k9x --yes`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if opts.request.path != "" {
 				return nil // runShareRequest refuses selectors with a hint

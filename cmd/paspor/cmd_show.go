@@ -34,9 +34,17 @@ func runShow(ctx context.Context, g *globals, id string) error {
 		}
 		v.Attachments[i].Metadata = rep.Present
 	}
+	marks, err := openFeedbackOn(w, d)
+	if err != nil {
+		return err
+	}
 	if g.json {
-		return printJSON(g.stdout, v)
+		return printJSON(g.stdout, struct {
+			documentView
+			Feedback []feedbackMark `json:"feedback,omitempty"`
+		}{v, marks})
 	}
 	printDocument(g.stdout, d, v)
+	printFeedbackMarks(g.stdout, marks)
 	return nil
 }

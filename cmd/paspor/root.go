@@ -111,6 +111,7 @@ func newRootCommand(g *globals) *cobra.Command {
 		newKeyCommand(g),
 		newShareCommand(g),
 		newHistoryCommand(g),
+		newFeedbackCommand(g),
 		newPartnerCommand(g),
 		newOpenCommand(g),
 		newTelegramCommand(g),
