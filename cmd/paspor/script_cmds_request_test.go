@@ -68,21 +68,27 @@ func requestScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 			ts.Check(err)
 			ts.Check(os.WriteFile(ts.MkAbs(fs.Arg(0)), file, 0o600))
 		},
-		// checkanswer [-partial] REQ MANIFEST: the partner's check that an opened bundle's
-		// manifest answers its request (reason printed on failure).
+		// checkanswer [-partial] [-replay FILE] REQ MANIFEST: the partner's check that an
+		// opened bundle's manifest answers its request, then (with -replay) that its nonce and
+		// request ID were not answered before, recording them. Negated, it must fail; the
+		// reason is written to checkanswer.err.
 		"checkanswer": func(ts *testscript.TestScript, neg bool, args []string) {
-			partial := len(args) == 3 && args[0] == "-partial"
-			if partial {
-				args = args[1:]
+			fs := flag.NewFlagSet("checkanswer", flag.ContinueOnError)
+			partial := fs.Bool("partial", false, "accept a partial answer")
+			replay := fs.String("replay", "", "replay store file")
+			ts.Check(fs.Parse(args))
+			if fs.NArg() != 2 {
+				ts.Fatalf("usage: checkanswer [-partial] [-replay FILE] REQ MANIFEST")
 			}
-			if len(args) != 2 {
-				ts.Fatalf("usage: checkanswer [-partial] REQ MANIFEST")
-			}
-			req, err := request.Parse(strings.NewReader(ts.ReadFile(args[0])), request.ParseOptions{AllowExpired: true})
+			req, err := request.Parse(strings.NewReader(ts.ReadFile(fs.Arg(0))), request.ParseOptions{AllowExpired: true})
 			ts.Check(err)
 			var m export.Manifest
-			ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &m))
-			err = request.CheckManifest(req, &m, partial)
+			ts.Check(json.Unmarshal([]byte(ts.ReadFile(fs.Arg(1))), &m))
+			err = request.CheckManifest(req, &m, *partial)
+			if err == nil && *replay != "" {
+				err = request.NewReplayStore(ts.MkAbs(*replay)).Record(request.ReplayEntry{RequestID: req.RequestID,
+					Nonce: req.Nonce, BundleID: m.BundleID, SeenAt: time.Now(), ExpiresAt: m.ExpiresAt}, time.Now())
+			}
 			switch {
 			case err != nil && !neg:
 				ts.Fatalf("bundle does not answer the request: %v", err)
@@ -90,17 +96,18 @@ func requestScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 				ts.Fatalf("bundle answers the request")
 			case err != nil:
 				ts.Logf("%v", err)
-				os.WriteFile(ts.MkAbs("checkanswer.err"), []byte(err.Error()+"\n"), 0o600)
+				ts.Check(os.WriteFile(ts.MkAbs("checkanswer.err"), []byte(err.Error()+"\n"), 0o600))
 			}
 		},
-		// mkfeedback [-key NAME] [-name N] OUT HOLDERKEY MANIFEST ITEM...: feedback signed by
-		// the partner key NAME and encrypted to the holder key (a file holding `paspor key`'s
+		// mkfeedback [-key NAME] [-name N] [-partner DIR] OUT HOLDERKEY MANIFEST ITEM...:
+		// feedback signed by the partner key NAME (or the partner folder's key and name) and encrypted to the holder key (a file holding `paspor key`'s
 		// line) about the bundle of MANIFEST. ITEM is DOC:SOURCE[:NAME]=MESSAGE: data with a
 		// field name, a file source with a role ("front_side", "file"), or unspecified.
 		"mkfeedback": func(ts *testscript.TestScript, neg bool, args []string) {
 			fs := flag.NewFlagSet("mkfeedback", flag.ContinueOnError)
 			key := fs.String("key", "bank", "partner key name")
 			name := fs.String("name", "Example Bank", "partner name")
+			dir := fs.String("partner", "", "partner folder")
 			ts.Check(fs.Parse(args))
 			if neg || fs.NArg() < 4 {
 				ts.Fatalf("usage: mkfeedback [flags] OUT HOLDERKEY MANIFEST ITEM...")
@@ -110,6 +117,11 @@ func requestScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 			var m export.Manifest
 			ts.Check(json.Unmarshal([]byte(ts.ReadFile(fs.Arg(2))), &m))
 			priv := partnerTestKey(*key)
+			if *dir != "" {
+				st, err := openPartnerState(ts.MkAbs(*dir))
+				ts.Check(err)
+				priv, *name = st.signer, st.name
+			}
 			id, err := request.NewFeedbackID()
 			ts.Check(err)
 			fb := &request.Feedback{Format: request.FeedbackFormat, FeedbackID: id, BundleID: m.BundleID, RequestID: m.RequestID,
