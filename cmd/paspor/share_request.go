@@ -240,8 +240,13 @@ func checkPartnerKey(snap *requestSnapshot, req *request.Request, accept bool) e
 // checkAnswerable refuses a share the wallet cannot answer in full (unless --partial) or
 // that feedback from this partner still holds back (unless --force).
 func checkAnswerable(c *consent, ro shareRequestOptions) error {
+	if !slices.ContainsFunc(c.Elements, func(e consentElement) bool { return e.Document != nil }) {
+		return &userError{code: exitUnanswerable,
+			msg:   "nothing in your wallet answers this request: missing " + c.missingSummary(),
+			hints: []string{"add what is missing (paspor add, paspor attach); even --partial needs one document to send"}}
+	}
 	for _, e := range c.Elements {
-		if slices.ContainsFunc(e.Missing, func(m string) bool { return strings.HasPrefix(m, string(request.ItemFreshness)+" ") }) {
+		if e.Document != nil && slices.ContainsFunc(e.Missing, func(m string) bool { return strings.HasPrefix(m, string(request.ItemFreshness)+" ") }) {
 			return &userError{code: exitUnanswerable,
 				msg:   fmt.Sprintf("element %d: document %s is older than the request accepts", e.Index, e.Document.ID),
 				hints: []string{"add a recent document of this type (paspor add), or choose another with --pick TYPE=ID"}}
