@@ -67,3 +67,35 @@ func openSealed[T any](w *Wallet, kind, what, id string, sealed []byte) (*T, err
 	}
 	return v, nil
 }
+
+// checkSealedRecords opens every known-partner and feedback record for Check, naming each
+// one that does not open.
+func (w *Wallet) checkSealedRecords() ([]Problem, error) {
+	var problems []Problem
+	for _, b := range []struct {
+		bucket     []byte
+		kind, what string
+	}{{bucketPartners, kindPartner, "partner record"}, {bucketFeedback, kindFeedback, "feedback record"}} {
+		type raw struct{ k, v []byte }
+		var recs []raw
+		err := view(w.db, func(tx *bolt.Tx) error {
+			bk := tx.Bucket(b.bucket)
+			if bk == nil {
+				return nil
+			}
+			return bk.ForEach(func(k, v []byte) error {
+				recs = append(recs, raw{clone(k), clone(v)})
+				return nil
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if _, err := openSealed[json.RawMessage](w, b.kind, b.what, string(r.k), r.v); err != nil {
+				problems = append(problems, Problem{Item: b.kind + " " + string(r.k), Reason: reasonOf(err)})
+			}
+		}
+	}
+	return problems, nil
+}
