@@ -99,6 +99,26 @@ func requestScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 				ts.Check(os.WriteFile(ts.MkAbs("checkanswer.err"), []byte(err.Error()+"\n"), 0o600))
 			}
 		},
+		// samemanifest A B: two bundle manifests are equal but for what makes each bundle
+		// unique (bundle ID, times, nonce, request ID).
+		"samemanifest": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 2 {
+				ts.Fatalf("usage: samemanifest A B")
+			}
+			var out [2][]byte
+			for i, path := range args {
+				var m export.Manifest
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(path)), &m))
+				m.BundleID, m.Nonce, m.RequestID = "", "", ""
+				m.CreatedAt, m.ExpiresAt = time.Time{}, time.Time{}
+				b, err := json.Marshal(m)
+				ts.Check(err)
+				out[i] = b
+			}
+			if same := bytes.Equal(out[0], out[1]); same == neg {
+				ts.Fatalf("manifests differ (or are the same, negated):\n%s\n%s", out[0], out[1])
+			}
+		},
 		// mkfeedback [-key NAME] [-name N] [-partner DIR] OUT HOLDERKEY MANIFEST ITEM...:
 		// feedback signed by the partner key NAME (or the partner folder's key and name) and encrypted to the holder key (a file holding `paspor key`'s
 		// line) about the bundle of MANIFEST. ITEM is DOC:SOURCE[:NAME]=MESSAGE: data with a
