@@ -210,7 +210,7 @@ func buildConsent(snap *requestSnapshot, req *request.Request, plan *answerPlan,
 			e.Document, e.Missing = d, missingNames(cand)
 			sending[cand.DocumentID] = true
 		case m.Element.Optional:
-			e.Status = "none"
+			e.Status, e.Missing = "none", elementMissing(&m)
 		default:
 			e.Status = "missing"
 			e.Missing = elementMissing(&m)
