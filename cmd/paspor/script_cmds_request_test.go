@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -97,6 +98,28 @@ func requestScriptCommands() map[string]func(ts *testscript.TestScript, neg bool
 			case err != nil:
 				ts.Logf("%v", err)
 				ts.Check(os.WriteFile(ts.MkAbs("checkanswer.err"), []byte(err.Error()+"\n"), 0o600))
+			}
+		},
+		// waitpane SESSION TEXT: wait until the tmux session's pane (server socket
+		// $WORK/tmux.sock) shows TEXT, the handshake that a prompt is up; fail after 30 s
+		// rather than hang. The tmux server is killed when the script ends, pass or fail.
+		"waitpane": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 2 {
+				ts.Fatalf("usage: waitpane SESSION TEXT")
+			}
+			sock := ts.MkAbs("tmux.sock")
+			// A failing script must not leave the session (and the paspor in it) running.
+			ts.Defer(func() { _ = exec.Command("tmux", "-S", sock, "kill-server").Run() })
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				out, err := exec.Command("tmux", "-S", sock, "capture-pane", "-p", "-t", args[0]).Output()
+				if err == nil && bytes.Contains(out, []byte(args[1])) {
+					return
+				}
+				if time.Now().After(deadline) {
+					ts.Fatalf("the pane of %s never showed %q; it shows:\n%s", args[0], args[1], out)
+				}
+				time.Sleep(20 * time.Millisecond)
 			}
 		},
 		// samemanifest A B: two bundle manifests are equal but for what makes each bundle
