@@ -29,9 +29,10 @@ type KnownPartner struct {
 	Shares int `json:"shares"`
 }
 
-// partnerName folds a display name for pinning: "Example Bank" and "example bank" are one
-// partner, so a look-alike spelled in another case cannot pass as a new partner.
-func partnerName(name string) string { return strings.ToLower(name) }
+// sameName compares display names for pinning: "Example Bank" and "example bank" are one
+// partner (Unicode case folding), so a look-alike spelled in another case cannot pass as a
+// new partner.
+func sameName(a, b string) bool { return strings.EqualFold(a, b) }
 
 // Partners lists the known partners, in no particular order.
 func (w *Wallet) Partners() ([]KnownPartner, error) {
@@ -53,7 +54,7 @@ func (w *Wallet) LookupPartner(name, key string) (p *KnownPartner, sameKey []Kno
 	}
 	for i := range all {
 		switch {
-		case partnerName(all[i].Name) == partnerName(name):
+		case sameName(all[i].Name, name):
 			p = &all[i]
 		case all[i].SigningKey == key:
 			sameKey = append(sameKey, all[i])
@@ -75,7 +76,7 @@ func (w *Wallet) pinPartner(tx *bolt.Tx, name, key string, t time.Time) error {
 			if err != nil {
 				return err
 			}
-			if partnerName(p.Name) == partnerName(name) {
+			if sameName(p.Name, name) {
 				id, rec = string(k), *p
 			}
 			return nil

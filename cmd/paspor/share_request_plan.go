@@ -118,7 +118,7 @@ func chooseCandidate(p *prompter, index int, m *request.ElementMatch, picks map[
 		}
 		if len(found) != 1 {
 			return nil, usageError(fmt.Sprintf("--pick %s=%s names %d of your %s documents, not one", pickType, prefix, len(found), pickType),
-				pickHint(m, pickType))
+				pickHint(m.Candidates, pickType))
 		}
 		return found[0], nil
 	}
@@ -135,15 +135,15 @@ func chooseCandidate(p *prompter, index int, m *request.ElementMatch, picks map[
 		return nil, nil
 	case !interactive:
 		return nil, usageError(fmt.Sprintf("element %d (%s): %d of your documents can answer it; choose one", index, strings.Join(types, " or "), len(ok)),
-			pickHint(m, ""))
+			pickHint(derefAll(ok), ""))
 	}
 	return askPick(p, index, types, ok, byID)
 }
 
 // pickHint lists the --pick values that would choose each candidate (of type t, or all).
-func pickHint(m *request.ElementMatch, t string) string {
+func pickHint(cands []request.Candidate, t string) string {
 	var opts []string
-	for _, c := range m.Candidates {
+	for _, c := range cands {
 		if t == "" || c.Type == t {
 			opts = append(opts, "--pick "+c.Type+"="+c.DocumentID)
 		}
@@ -152,6 +152,14 @@ func pickHint(m *request.ElementMatch, t string) string {
 		return "you have no document of this type"
 	}
 	return "choose with one of: " + strings.Join(opts, ", ")
+}
+
+func derefAll(cs []*request.Candidate) []request.Candidate {
+	out := make([]request.Candidate, len(cs))
+	for i, c := range cs {
+		out[i] = *c
+	}
+	return out
 }
 
 // askPick asks on the terminal which document answers an element.
