@@ -105,6 +105,11 @@ func (w *Wallet) Check() (*CheckReport, error) {
 			rep.Problems = append(rep.Problems, Problem{Item: "share " + string(r.k), Reason: reasonOf(err)})
 		}
 	}
+	more, err := w.checkSealedRecords()
+	if err != nil {
+		return nil, err
+	}
+	rep.Problems = append(rep.Problems, more...)
 	orphans, err := w.orphans()
 	if err != nil {
 		return nil, err

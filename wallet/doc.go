@@ -9,6 +9,10 @@
 // memory use does not grow with file size and a crash leaves at most unreferenced chunks,
 // which the next writer collects.
 //
+// Beside documents it keeps, sealed the same way, the share history, the partners the holder
+// answered requests from (a name pinned to a signing key, [KnownPartner]) and the partner
+// feedback imported ([FeedbackRecord]); the sealed wallet state covers them all.
+//
 // The device secret lives behind a [factor.Store] (package
 // [github.com/paspor/paspor/wallet/factor]): the OS keyring or a key file.
 //

@@ -16,12 +16,19 @@ const kindShare = "share"
 // ShareRecord remembers one bundle handed to a partner: who could open it and what it held.
 // It is sealed like every record (S1, S3).
 type ShareRecord struct {
-	BundleID  string           `json:"bundle_id"`
-	CreatedAt time.Time        `json:"created_at"`
-	ExpiresAt time.Time        `json:"expires_at"`
-	Audience  []string         `json:"audience"`
-	Nonce     string           `json:"nonce,omitempty"`
-	Purpose   string           `json:"purpose,omitempty"`
+	BundleID  string    `json:"bundle_id"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Audience  []string  `json:"audience"`
+	Nonce     string    `json:"nonce,omitempty"`
+	Purpose   string    `json:"purpose,omitempty"`
+	// RequestID, Partner and PartnerKey are set when the share answered a signed request:
+	// its ID, the partner's display name and its "ssh-ed25519 <base64>" signing key.
+	RequestID  string `json:"request_id,omitempty"`
+	Partner    string `json:"partner,omitempty"`
+	PartnerKey string `json:"partner_key,omitempty"`
+	// Partial is true when the bundle left out mandatory items the holder did not have.
+	Partial   bool             `json:"partial,omitempty"`
 	Documents []SharedDocument `json:"documents"`
 	// Sequence orders shares made within the same second (created_at has whole seconds).
 	Sequence uint64 `json:"sequence"`
@@ -35,7 +42,9 @@ type SharedDocument struct {
 	Attachments []string `json:"attachments"`
 }
 
-// RecordShare stores a share record.
+// RecordShare stores a share record. A share that answered a request (Partner and
+// PartnerKey set) also pins the partner's name to its key, in the same transaction, so a
+// partner is known exactly when a share to it is recorded.
 func (w *Wallet) RecordShare(s ShareRecord) error {
 	if err := w.writable(); err != nil {
 		return err
@@ -58,7 +67,13 @@ func (w *Wallet) RecordShare(s ShareRecord) error {
 		if err != nil {
 			return err
 		}
-		return shares.Put([]byte(s.BundleID), sealed)
+		if err := shares.Put([]byte(s.BundleID), sealed); err != nil {
+			return err
+		}
+		if s.Partner == "" && s.PartnerKey == "" {
+			return nil
+		}
+		return w.pinPartner(tx, s.Partner, s.PartnerKey, s.CreatedAt)
 	})
 }
 

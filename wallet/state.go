@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -15,7 +16,7 @@ import (
 
 // The wallet state is one sealed record (bucket "state", key "state") holding a counter and
 // a SHA-256 digest over every key and value of the record buckets (documents, the blob
-// index, shares). Every write transaction of the wallet (Wallet.update) rewrites it and
+// index, shares, and the known partners and received feedback once they hold a record). Every write transaction of the wallet (Wallet.update) rewrites it and
 // every unlock checks it, so a record copied back from an older file (rollback), a removed
 // one put back (resurrection), one deleted (a pruned share history) or a blob index entry
 // removed (so that the next writer deletes a committed scan) is reported as corrupt. It is
@@ -39,31 +40,47 @@ type walletState struct {
 // and key order.
 func stateDigest(tx *bolt.Tx) ([]byte, error) {
 	h := sha256.New()
-	var n [8]byte
-	put := func(b []byte) {
-		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
-		h.Write(n[:])
-		h.Write(b)
-	}
 	for _, name := range stateBuckets {
 		b := tx.Bucket(name)
 		if b == nil {
 			return nil, &CorruptError{Kind: "wallet file", ID: string(name), Err: errors.New("missing bucket")}
 		}
-		put(name)
-		err := b.ForEach(func(k, v []byte) error {
-			if v == nil {
-				return &CorruptError{Kind: "wallet file", ID: string(name), Err: errors.New("unexpected nested bucket")}
-			}
-			put(k)
-			put(v)
-			return nil
-		})
-		if err != nil {
+		if err := digestBucket(h, name, b); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range optionalStateBuckets {
+		b := tx.Bucket(name)
+		if b == nil {
+			continue
+		}
+		if k, _ := b.Cursor().First(); k == nil {
+			continue // absent and empty digest alike: a wallet from before the bucket stays valid
+		}
+		if err := digestBucket(h, name, b); err != nil {
 			return nil, err
 		}
 	}
 	return h.Sum(nil), nil
+}
+
+// digestBucket writes the bucket's name and every key and value, length-prefixed, to h.
+func digestBucket(h hash.Hash, name []byte, b *bolt.Bucket) error {
+	var n [8]byte
+	put := func(p []byte) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(p)))
+		h.Write(n[:])
+		h.Write(p)
+	}
+	put(name)
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return &CorruptError{Kind: "wallet file", ID: string(name), Err: errors.New("unexpected nested bucket")}
+		}
+		put(k)
+		put(v)
+		return nil
+	})
 }
 
 func stateBinding(walletID string) crypto.Binding {

@@ -45,6 +45,8 @@ type listEntry struct {
 	Attachments int    `json:"attachments"`
 	// Expiry marks an expired, expiring or stale document (expiry_marks.go).
 	Expiry *expiryView `json:"expiry,omitempty"`
+	// Feedback counts open partner feedback items on the document (omitted when none).
+	Feedback int `json:"feedback_open,omitempty"`
 }
 
 func runList(ctx context.Context, g *globals, opts listOptions) error {
@@ -66,11 +68,16 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 	if err != nil {
 		return err
 	}
+	marks, err := openFeedbackCounts(w, docs)
+	if err != nil {
+		return err
+	}
 	entries := make([]listEntry, 0, len(docs))
 	marker := newExpiryMarker(rules)
 	for _, d := range docs {
 		entries = append(entries, listEntry{ID: d.ID, Type: d.Type, Label: d.Label,
-			ExpiryDate: d.Fields["expiry_date"], Attachments: len(d.Attachments), Expiry: marker.of(d)})
+			ExpiryDate: d.Fields["expiry_date"], Attachments: len(d.Attachments), Expiry: marker.of(d),
+			Feedback: marks[d.ID]})
 	}
 	if g.json {
 		return printJSON(g.stdout, entries)
@@ -80,9 +87,18 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTYPE\tLABEL\tEXPIRES\tSCANS\tSTATUS")
+	// The FEEDBACK column appears only when some document has open feedback.
+	header, feedback := "ID\tTYPE\tLABEL\tEXPIRES\tSCANS\tSTATUS", len(marks) > 0
+	if feedback {
+		header += "\tFEEDBACK"
+	}
+	fmt.Fprintln(tw, header)
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.ID, e.Type, e.Label, dash(e.ExpiryDate), e.Attachments, e.Expiry.text())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s", e.ID, e.Type, e.Label, dash(e.ExpiryDate), e.Attachments, e.Expiry.text())
+		if feedback {
+			fmt.Fprintf(tw, "\t%s", feedbackColumn(e.Feedback))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }

@@ -32,6 +32,7 @@ type shareOptions struct {
 	publicKey      string
 	scope          string
 	allowExpired   bool
+	request        shareRequestOptions
 }
 
 const defaultShareExpires = "168h"
@@ -50,6 +51,7 @@ func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.publicKey, "public-key", "", "with --format telegram: the bot's RSA public key (PEM)")
 	f.StringVar(&o.scope, "scope", "", "with --format telegram: the bot's PassportScope JSON; only what it asks for is sent")
 	f.BoolVar(&o.allowExpired, "allow-expired", false, "share a document whose expiry_date has passed (refused otherwise)")
+	o.request.AddFlags(f)
 }
 
 func newShareCommand(g *globals) *cobra.Command {
@@ -73,10 +75,27 @@ A document whose expiry_date has passed is refused (exit 8, nothing written) unl
 
 As in age, -o - (or no -o) writes the bundle to standard output, which is refused when it
 is a terminal unless --armor; an existing named pipe or device (-o /dev/stdout) is written
-in place. The summary line then goes to stderr.`,
+in place. The summary line then goes to stderr.
+
+share --request REQ [-o OUT] answers a partner's signed request (paspor-request/1) instead:
+the request names the recipients, nonce, purpose and what to send, so -r, -R, --nonce,
+--purpose, --fields, --attachments and SELECTORs are refused. A consent screen shows who asks
+(its name, signing-key fingerprint, and whether you answered it before or its key changed),
+why, and exactly which documents, fields and scans go, before anything is written; on a
+terminal paspor asks y/N (no: exit 13, nothing written), in scripts --yes consents and
+--dry-run only shows it. A request the wallet cannot answer in full is refused with exit 14,
+unless --partial; so is one while this partner's feedback on a document it asks for is
+unresolved (paspor feedback), unless --force.`,
 		Example: `  paspor share passport address -r age1pq1... -o bank.age --nonce 8f2c --purpose "account opening"
-  paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none`,
-		Args: cobra.MinimumNArgs(1),
+  paspor share 3k9x -R bank-recipients.txt -o kyc.age --fields first_name,last_name,birth_date --attachments none
+  paspor share --request req.paspor --dry-run
+  paspor share --request req.paspor -o kyc.age --pick passport=3k9x --yes`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.request.path != "" {
+				return nil // runShareRequest refuses selectors with a hint
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error { return runShare(cmd.Context(), g, args, opts) },
 	}
 	opts.AddFlags(cmd.Flags())
@@ -95,6 +114,12 @@ type shareResult struct {
 }
 
 func runShare(ctx context.Context, g *globals, selectors []string, opts shareOptions) error {
+	if opts.request.path != "" {
+		return runShareRequest(ctx, g, selectors, opts)
+	}
+	if opts.request.used() {
+		return usageError("--pick, --yes, --dry-run, --partial, --accept-new-key and --force need --request")
+	}
 	switch opts.format {
 	case "telegram":
 		return runShareTelegram(ctx, g, selectors, opts)

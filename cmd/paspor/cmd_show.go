@@ -45,10 +45,18 @@ func runShow(ctx context.Context, g *globals, id string, marks expiryOptions) er
 		}
 		v.Attachments[i].Metadata = rep.Present
 	}
+	feedback, err := openFeedbackOn(w, d)
+	if err != nil {
+		return err
+	}
 	if g.json {
-		return printJSON(g.stdout, v)
+		return printJSON(g.stdout, struct {
+			documentView
+			Feedback []feedbackMark `json:"feedback,omitempty"`
+		}{v, feedback})
 	}
 	printDocument(g.stdout, d, v)
 	printExpiryMark(g.stdout, v.Expiry, rules)
+	printFeedbackMarks(g.stdout, feedback)
 	return nil
 }

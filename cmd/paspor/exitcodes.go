@@ -29,6 +29,8 @@ const (
 	exitExists         = 10  // init or keygen would overwrite something
 	exitCorrupt        = 11  // the wallet is damaged or was tampered with
 	exitAttention      = 12  // paspor expiring listed documents that need renewing
+	exitDeclined       = 13  // the holder said no at the consent prompt; nothing was written
+	exitUnanswerable   = 14  // the wallet cannot answer a request (missing items, unresolved feedback)
 	exitInterrupted    = 130 // stopped by Ctrl-C (128 + SIGINT, as shells report it)
 )
 
@@ -52,6 +54,8 @@ var exitCodeTable = []exitCodeInfo{
 	{exitExists, "exists", "the wallet or file already exists; nothing was overwritten"},
 	{exitCorrupt, "corrupt", "the wallet is damaged or was tampered with"},
 	{exitAttention, "attention", "paspor expiring found documents that expired, expire soon or are stale"},
+	{exitDeclined, "declined", "you said no at the consent prompt; nothing was written"},
+	{exitUnanswerable, "unanswerable", "the wallet cannot answer the request (a mandatory item missing without --partial, or unresolved partner feedback without --force); nothing was written"},
 	{exitInterrupted, "interrupted", "stopped by Ctrl-C, or Ctrl-D at a prompt; nothing half-written is left"},
 }
 

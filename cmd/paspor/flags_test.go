@@ -23,7 +23,7 @@ func TestNoSecretInFlags(t *testing.T) {
 					continue
 				}
 				// Key and identity flags name files, never key material; a public key is no secret;
-				// a boolean (backup --passphrase: encrypt to a passphrase) carries no value at all.
+				// a boolean flag (backup --passphrase, --accept-new-key) takes no value at all.
 				if strings.HasSuffix(f.Name, "-file") || f.Name == "identity" || f.Name == "public-key" || f.Value.Type() == "bool" {
 					return
 				}

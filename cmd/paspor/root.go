@@ -112,6 +112,7 @@ func newRootCommand(g *globals) *cobra.Command {
 		newKeyCommand(g),
 		newShareCommand(g),
 		newHistoryCommand(g),
+		newFeedbackCommand(g),
 		newPartnerCommand(g),
 		newOpenCommand(g),
 		newTelegramCommand(g),
