@@ -61,7 +61,10 @@ func (w *Wallet) RecordFeedback(f FeedbackRecord) error {
 	if f.FeedbackID == "" || f.BundleID == "" || len(f.Items) == 0 {
 		return errors.New("failed to record feedback: empty feedback ID, bundle ID or items")
 	}
-	f.ReceivedAt = w.now().UTC().Truncate(time.Second)
+	// Full precision, as documents' UpdatedAt: an unspecified item is resolved by an edit
+	// after ReceivedAt, and a time cut to the second would place an edit made just before the
+	// import (in the same second) after it.
+	f.ReceivedAt = w.now().UTC()
 	return w.update(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketFeedback); b != nil && b.Get([]byte(f.FeedbackID)) != nil {
 			return &DuplicateError{What: "feedback", ID: f.FeedbackID}
