@@ -110,7 +110,10 @@ func describeError(err error) *userError {
 		return &userError{msg: lower(err.Error()), code: exitFactorUnavail, hints: factorUnavailableHints(err)}
 	case errors.Is(err, wallet.ErrWalletInUse):
 		return &userError{msg: "wallet is in use", code: exitWalletInUse,
-			hints: []string{"another paspor process has it open; try again when it has finished"}}
+			hints: []string{"another paspor process has it open; try again when it has finished, or pass --lock-wait 30s to wait longer"}}
+	case errors.Is(err, wallet.ErrWalletChanged):
+		return &userError{msg: "the wallet changed while paspor waited for your answer; nothing was changed", code: exitWalletInUse,
+			hints: []string{"run the command again"}}
 	case errors.As(err, &nf):
 		return &userError{msg: lower(err.Error()), code: exitNotFound}
 	case errors.As(err, &amb):

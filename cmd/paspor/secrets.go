@@ -146,7 +146,7 @@ func (g *globals) unlock(ctx context.Context, readOnly bool) (*wallet.Wallet, er
 // one before unlocking, so that both prompts come before the lock).
 func (g *globals) unlockWith(ctx context.Context, readOnly bool, pass []byte) (*wallet.Wallet, error) {
 	path := g.walletFile()
-	l, err := wallet.Open(path, wallet.OpenOptions{ReadOnly: readOnly})
+	l, err := wallet.Open(path, wallet.OpenOptions{ReadOnly: readOnly, LockTimeout: g.lockTimeout()})
 	if err != nil {
 		return nil, err
 	}
