@@ -287,11 +287,13 @@ func reportOpen(g *globals, results []openSummary) error {
 			printError(g.stderr, &userError{msg: termsafe.Escape(s.Bundle + ": " + ue.msg), hints: ue.hints, code: ue.code}, g.json)
 		}
 		switch {
-		case g.json && len(results) == 1:
-			if s.err == nil || s.Reason != "" {
-				printJSON(g.stdout, s)
-			}
 		case g.json:
+			// One compact line per bundle, however many: a failure that is no check of the
+			// bundle (a file that cannot be read, Ctrl-C) has the exit code's name as reason.
+			if s.err != nil && s.Reason == "" {
+				ue := describeError(s.err)
+				s.Reason, s.Detail = exitCodeName(ue.code), ue.msg
+			}
 			printJSONLine(g.stdout, s)
 		case s.err == nil:
 			printOpenText(g, s)

@@ -71,13 +71,18 @@ type jsonErrorBody struct {
 	Hints   []string `json:"hints"`
 }
 
-func jsonErrorOf(ue *userError) jsonError {
-	name := "error"
+// exitCodeName is code's name in the exit-code table ("error" for a code not in it).
+func exitCodeName(code int) string {
 	for _, e := range exitCodeTable {
-		if e.Code == ue.code {
-			name = e.Name
+		if e.Code == code {
+			return e.Name
 		}
 	}
+	return "error"
+}
+
+func jsonErrorOf(ue *userError) jsonError {
+	name := exitCodeName(ue.code)
 	hints := ue.hints
 	if hints == nil {
 		hints = []string{}
