@@ -7,8 +7,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/paspor/paspor/wallet"
 )
 
 func newHistoryCommand(g *globals) *cobra.Command {
@@ -31,10 +29,13 @@ func runHistory(ctx context.Context, g *globals) error {
 		return err
 	}
 	if g.json {
-		if shares == nil {
-			shares = []wallet.ShareRecord{}
+		views := []shareView{}
+		for _, s := range shares {
+			v := shareViewOf(s)
+			v.Sequence = s.Sequence
+			views = append(views, v)
 		}
-		return printJSON(g.stdout, shares)
+		return printJSON(g.stdout, views)
 	}
 	if len(shares) == 0 {
 		fmt.Fprintln(g.stderr, "paspor: nothing shared yet")

@@ -49,7 +49,7 @@ func runRm(ctx context.Context, g *globals, id string, opts rmOptions) error {
 		return err
 	}
 	if g.json {
-		return printJSON(g.stdout, map[string]string{"id": d.ID, "removed": d.Type})
+		return printJSON(g.stdout, removedView{ID: d.ID, Type: d.Type, Removed: true})
 	}
 	_, err = fmt.Fprintf(g.stdout, "removed %s %s\n", d.Type, d.ID)
 	return err

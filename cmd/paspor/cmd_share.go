@@ -77,17 +77,6 @@ in place. The summary line then goes to stderr.`,
 	return cmd
 }
 
-type shareResult struct {
-	BundleID  string                  `json:"bundle_id"`
-	Path      string                  `json:"path"`
-	CreatedAt time.Time               `json:"created_at"`
-	ExpiresAt time.Time               `json:"expires_at"`
-	Audience  []string                `json:"audience"`
-	Nonce     string                  `json:"nonce,omitempty"`
-	Purpose   string                  `json:"purpose,omitempty"`
-	Documents []wallet.SharedDocument `json:"documents"`
-}
-
 func runShare(ctx context.Context, g *globals, selectors []string, opts shareOptions) error {
 	switch opts.format {
 	case "telegram":
@@ -147,9 +136,9 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	if err := w.RecordShare(rec); err != nil {
 		return fmt.Errorf("bundle written to %s, but failed to record it in the history: %w", opts.output, err)
 	}
-	res := shareResult{BundleID: rec.BundleID, Path: opts.output, CreatedAt: rec.CreatedAt, ExpiresAt: rec.ExpiresAt,
-		Audience: rec.Audience, Nonce: rec.Nonce, Purpose: rec.Purpose, Documents: rec.Documents}
 	if g.json {
+		res := shareViewOf(rec)
+		res.Path = opts.output
 		return printJSON(g.stdout, res)
 	}
 	files := 0

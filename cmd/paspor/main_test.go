@@ -55,7 +55,7 @@ func TestScripts(t *testing.T) {
 
 func allScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := scriptCommands()
-	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands(), scanScriptCommands(), installScriptCommands()) {
+	for name, fn := range merge(bundleScriptCommands(), keyringScriptCommands(), lockScriptCommands(), jsonScriptCommands(), telegramScriptCommands(), scanScriptCommands(), installScriptCommands()) {
 		if _, dup := cmds[name]; dup {
 			panic("script command defined twice: " + name)
 		}
