@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"golang.org/x/term"
 )
@@ -108,9 +107,10 @@ func printJSONLine(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// isTerminal reports whether f is an interactive terminal.
+// isTerminal reports whether f (an *os.File, or paspor's stderr wrapping one) is an
+// interactive terminal.
 func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
+	file, ok := f.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 
