@@ -39,6 +39,9 @@ stdout, as age-keygen does.`,
 }
 
 func runPartnerKeygen(g *globals, opts keygenOptions) error {
+	if opts.output == "" && g.json {
+		return usageError("--json needs -o FILE: standard output carries the identity")
+	}
 	content, rcpt, err := crypto.GeneratePartnerIdentity(!opts.classic)
 	if err != nil {
 		return err
