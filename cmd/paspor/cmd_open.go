@@ -39,7 +39,7 @@ func (o *openOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVarP(&o.identities, "identity", "i", nil, "partner identity file: age or OpenSSH private key (repeatable)")
 	f.StringVar(&o.holder, "holder", "", "pin the holder: an ssh-ed25519 key line, or a file holding one")
 	f.StringVar(&o.holderName, "holder-name", "", "pin the holder to NAME's key in the known-holders file")
-	f.StringVar(&o.knownHolders, "known-holders", "", "known-holders file (default $XDG_CONFIG_HOME/paspor/known_holders)")
+	f.StringVar(&o.knownHolders, "known-holders", "", "known-holders file; - reads it from standard input (default $XDG_CONFIG_HOME/paspor/known_holders)")
 	f.BoolVar(&o.remember, "remember", false, "with --holder-name: add the verified holder's key to the known-holders file")
 	f.StringVar(&o.nonce, "nonce", "", "require this request nonce")
 	f.BoolVar(&o.allowExpired, "allow-expired", false, "accept bundles past their expiry")
@@ -122,7 +122,7 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 	if err != nil {
 		return err
 	}
-	pins, err := resolveHolderPins(opts)
+	pins, err := resolveHolderPins(g, opts)
 	if err != nil {
 		return err
 	}
@@ -191,8 +191,14 @@ func checkOpenFlags(opts openOptions, bundles []string) error {
 			stdin++
 		}
 	}
+	if opts.knownHolders == "-" {
+		stdin++
+		if opts.remember {
+			return usageError("--remember writes the known-holders file, and standard input (--known-holders -) cannot be written")
+		}
+	}
 	if stdin > 1 {
-		return usageError("standard input (-) can be read only once", "name the other bundles by their files")
+		return usageError("standard input (-) can be read only once", "name the other bundles (or the known-holders file) by their files")
 	}
 	return nil
 }
