@@ -102,6 +102,11 @@ func newRootCommand(g *globals) *cobra.Command {
 	root.SetErr(g.stderr)
 	g.AddFlags(root.PersistentFlags())
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// Parsing stopped at the bad flag: a --json after it was never set, yet the error
+		// must be JSON all the same.
+		if argsWantJSON(os.Args[1:]) {
+			g.json = true
+		}
 		return usageError(lower(err.Error()), "see paspor help for the flags")
 	})
 	root.AddCommand(
@@ -142,6 +147,19 @@ func newRootCommand(g *globals) *cobra.Command {
 	hideWalletFlags(root)
 	addTypeHelp(root)
 	return root
+}
+
+// argsWantJSON says whether --json is among the flags of args (before a "--").
+func argsWantJSON(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "--json=true":
+			return true
+		}
+	}
+	return false
 }
 
 // wrapArgs makes cobra's argument errors usage errors with the command's usage line as hint.
