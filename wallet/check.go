@@ -174,7 +174,7 @@ func (w *Wallet) Compact() (CompactResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("failed to compact: %w", err)
 	}
-	err = guarded(filepath.Base(w.path), func() error { return bolt.Compact(dst, w.db, 16<<20) })
+	err = guarded(w.path, func() error { return bolt.Compact(dst, w.db, 16<<20) })
 	if err == nil {
 		err = dst.Sync()
 	}

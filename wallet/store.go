@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -101,11 +100,8 @@ type Locked struct {
 // ErrNotInitialized when there is no file and ErrWalletInUse when another process holds
 // the lock for longer than the timeout.
 func Open(path string, opts OpenOptions) (*Locked, error) {
-	if _, err := os.Stat(path); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, ErrNotInitialized
-		}
-		return nil, fmt.Errorf("failed to stat wallet: %w", err)
+	if err := CheckFile(path); err != nil {
+		return nil, err
 	}
 	db, err := openDB(path, opts)
 	if err != nil {
@@ -123,13 +119,44 @@ func Open(path string, opts OpenOptions) (*Locked, error) {
 	return l, nil
 }
 
+// NotWalletError means the wallet path names something that cannot be a wallet file: a
+// folder, or an empty file (which bbolt would otherwise try to write a new database into).
+type NotWalletError struct {
+	Path   string
+	Folder bool // a folder; else an empty file
+}
+
+func (e *NotWalletError) Error() string {
+	if e.Folder {
+		return fmt.Sprintf("%s is a folder, not a wallet file", e.Path)
+	}
+	return fmt.Sprintf("%s is an empty file, not a wallet", e.Path)
+}
+
+// CheckFile says, before any passphrase is asked for, whether path can be a wallet: nil, or
+// ErrNotInitialized when nothing is there, or a *NotWalletError.
+func CheckFile(path string) error {
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return ErrNotInitialized
+	case err != nil:
+		return fmt.Errorf("failed to stat wallet: %w", err)
+	case st.IsDir():
+		return &NotWalletError{Path: path, Folder: true}
+	case st.Size() == 0:
+		return &NotWalletError{Path: path}
+	}
+	return nil
+}
+
 func openDB(path string, opts OpenOptions) (*bolt.DB, error) {
 	timeout := opts.LockTimeout
 	if timeout == 0 {
 		timeout = DefaultLockTimeout
 	}
 	var db *bolt.DB
-	err := guarded(filepath.Base(path), func() error {
+	err := guarded(path, func() error {
 		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{
 			Timeout:  timeout,
@@ -149,7 +176,7 @@ func openDB(path string, opts OpenOptions) (*bolt.DB, error) {
 		}
 		if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) ||
 			errors.Is(err, bolterrors.ErrVersionMismatch) {
-			return nil, &CorruptError{Kind: "wallet file", ID: filepath.Base(path), Err: err}
+			return nil, &CorruptError{Kind: "wallet file", ID: path, Err: err}
 		}
 		return nil, fmt.Errorf("failed to open wallet: %w", err)
 	}
@@ -184,11 +211,11 @@ func storeFault(r any) error {
 // view and update are db.View and db.Update under guarded: every transaction of the wallet
 // goes through one of them (or, for streamed reads, through guarded directly).
 func view(db *bolt.DB, fn func(*bolt.Tx) error) error {
-	return guarded(filepath.Base(db.Path()), func() error { return db.View(fn) })
+	return guarded(db.Path(), func() error { return db.View(fn) })
 }
 
 func update(db *bolt.DB, fn func(*bolt.Tx) error) error {
-	return guarded(filepath.Base(db.Path()), func() error { return db.Update(fn) })
+	return guarded(db.Path(), func() error { return db.Update(fn) })
 }
 
 func readHeader(tx *bolt.Tx) (header, error) {

@@ -59,7 +59,10 @@ func Init(ctx context.Context, path string, passphrase []byte, opts InitOptions)
 	if err := opts.KDF.Validate(); err != nil {
 		return nil, "", &InvalidInputError{Field: "kdf", Reason: err.Error()}
 	}
-	if _, err := os.Lstat(path); err == nil {
+	if st, err := os.Lstat(path); err == nil {
+		if st.IsDir() || st.Size() == 0 {
+			return nil, "", &NotWalletError{Path: path, Folder: st.IsDir()}
+		}
 		return nil, "", fmt.Errorf("%w at %s", ErrAlreadyExists, path)
 	}
 	now := opts.Now

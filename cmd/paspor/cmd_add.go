@@ -163,12 +163,12 @@ func runAdd(ctx context.Context, g *globals, docType string, opts addOptions) er
 		}
 	}
 	if g.json {
-		out := map[string]any{"id": d.ID}
+		out := documentResult{documentView: viewOf(d)}
 		if len(d.Attachments) > 0 {
-			out["metadata"] = scanMetadataJSON(d.Attachments)
+			out.Metadata = scanMetadataJSON(d.Attachments)
 		}
 		if zone != nil {
-			out["personal_details"] = schema.PersonalDetailsFromMRZ(zone)
+			out.PersonalDetails = schema.PersonalDetailsFromMRZ(zone)
 		}
 		return printJSON(g.stdout, out)
 	}

@@ -64,8 +64,7 @@ func runAttach(ctx context.Context, g *globals, id, role, path string, opts atta
 		return err
 	}
 	if g.json {
-		return printJSON(g.stdout, map[string]any{"id": d.ID, "role": a.Role, "media_type": a.MediaType, "size": a.Size,
-			"sha256": a.SHA256, "metadata": a.Metadata})
+		return printJSON(g.stdout, documentResult{documentView: viewOf(d), Metadata: scanMetadataJSON([]wallet.Attachment{*a})})
 	}
 	printScanMetadata(g.stderr, []wallet.Attachment{*a})
 	_, err = fmt.Fprintf(g.stdout, "%s %s\n", d.ID, a.Role)

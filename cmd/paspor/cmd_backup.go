@@ -104,7 +104,7 @@ func runBackup(ctx context.Context, g *globals, opts backupOptions) error {
 	}
 	wopts := backup.WriteOptions{Armor: opts.armor, ScryptWorkFactor: testOnlyScryptWorkFactor}
 	if hasRecipients {
-		rs, err := collectRecipients(shareOptions{recipients: opts.recipients, recipientFiles: opts.recipientFiles})
+		rs, err := collectRecipients(g, shareOptions{recipients: opts.recipients, recipientFiles: opts.recipientFiles})
 		if err != nil {
 			return err
 		}

@@ -29,6 +29,9 @@ written under a temporary name and renamed only once the content checked out, 06
 }
 
 func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) error {
+	if g.json && (isStdio(opts.output) || isSpecialFile(opts.output)) {
+		return usageError("--json needs -o FILE: standard output carries the scan")
+	}
 	if err := checkOutput(g, opts.output, "a scan", false, false); err != nil {
 		return err
 	}
@@ -43,8 +46,15 @@ func runGet(ctx context.Context, g *globals, id, role string, opts getOptions) e
 	}
 	defer r.Close()
 	src := withProgress(g, interruptible(ctx, r), a.Size, "reading "+a.Role)
-	return writeOutput(g, opts.output, func(w io.Writer) error {
+	if err := writeOutput(g, opts.output, func(w io.Writer) error {
 		_, err := io.Copy(w, src)
 		return err
-	})
+	}); err != nil {
+		return err
+	}
+	if g.json {
+		return printJSON(g.stdout, savedScanView{DocumentID: d.ID, Path: opts.output,
+			attachmentView: attachmentView{Role: a.Role, MediaType: a.MediaType, Size: a.Size, SHA256: a.SHA256}})
+	}
+	return nil
 }

@@ -50,6 +50,20 @@ type historyFeedback struct {
 	Open       int       `json:"open"`
 }
 
+// view is the entry as --json prints it: the one share shape, with the history's keys.
+func (e *historyEntry) view() shareView {
+	v := shareViewOf(e.ShareRecord)
+	v.Sequence = e.Sequence
+	v.PartnerFingerprint = e.PartnerFingerprint
+	fb := []historyFeedbackView{}
+	for _, f := range e.Feedback {
+		fb = append(fb, historyFeedbackView{FeedbackID: f.FeedbackID, CreatedAt: jsonTime(f.CreatedAt),
+			ReceivedAt: jsonTime(f.ReceivedAt), Items: f.Items, Open: f.Open})
+	}
+	v.Feedback = &fb
+	return v
+}
+
 // historyEntry is one share of the log.
 type historyEntry struct {
 	wallet.ShareRecord
@@ -74,7 +88,11 @@ func runHistory(ctx context.Context, g *globals, opts historyOptions) error {
 		return err
 	}
 	if g.json {
-		return printJSON(g.stdout, entries)
+		views := []shareView{}
+		for i := range entries {
+			views = append(views, entries[i].view())
+		}
+		return printJSON(g.stdout, views)
 	}
 	if len(entries) == 0 {
 		if opts.since != "" {

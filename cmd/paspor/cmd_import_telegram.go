@@ -145,13 +145,9 @@ func runImportTelegram(ctx context.Context, g *globals, path string, opts import
 		}
 		added = append(added, nd)
 	}
-	type importedView struct {
-		ID   string `json:"id"`
-		Type string `json:"type"`
-	}
-	res := []importedView{}
+	res := []documentView{}
 	for _, a := range added {
-		res = append(res, importedView{a.ID, a.Type})
+		res = append(res, viewOf(a))
 	}
 	if g.json {
 		return printJSON(g.stdout, res)

@@ -80,7 +80,12 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 			Feedback: marks[d.ID]})
 	}
 	if g.json {
-		return printJSON(g.stdout, entries)
+		// The document shape of show, with fields and scans: one shape per object.
+		views := make([]documentView, 0, len(docs))
+		for _, d := range docs {
+			views = append(views, viewOf(d))
+		}
+		return printJSON(g.stdout, views)
 	}
 	if len(entries) == 0 {
 		fmt.Fprintln(g.stderr, "paspor: no documents yet (add one with: paspor add TYPE)")

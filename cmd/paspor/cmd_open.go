@@ -41,7 +41,7 @@ func (o *openOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVarP(&o.identities, "identity", "i", nil, "partner identity file: age or OpenSSH private key (repeatable)")
 	f.StringVar(&o.holder, "holder", "", "pin the holder: an ssh-ed25519 key line, or a file holding one")
 	f.StringVar(&o.holderName, "holder-name", "", "pin the holder to NAME's key in the known-holders file")
-	f.StringVar(&o.knownHolders, "known-holders", "", "known-holders file (default $XDG_CONFIG_HOME/paspor/known_holders)")
+	f.StringVar(&o.knownHolders, "known-holders", "", "known-holders file; - reads it from standard input (default $XDG_CONFIG_HOME/paspor/known_holders)")
 	f.BoolVar(&o.remember, "remember", false, "with --holder-name: add the verified holder's key to the known-holders file")
 	f.StringVar(&o.nonce, "nonce", "", "require this request nonce")
 	f.BoolVar(&o.allowExpired, "allow-expired", false, "accept bundles past their expiry")
@@ -158,7 +158,7 @@ func runOpen(ctx context.Context, g *globals, bundles []string, opts openOptions
 	if err != nil {
 		return err
 	}
-	pins, err := resolveHolderPins(opts)
+	pins, err := resolveHolderPins(g, opts)
 	if err != nil {
 		return err
 	}
@@ -227,8 +227,14 @@ func checkOpenFlags(opts openOptions, bundles []string) error {
 			stdin++
 		}
 	}
+	if opts.knownHolders == "-" {
+		stdin++
+		if opts.remember {
+			return usageError("--remember writes the known-holders file, and standard input (--known-holders -) cannot be written")
+		}
+	}
 	if stdin > 1 {
-		return usageError("standard input (-) can be read only once", "name the other bundles by their files")
+		return usageError("standard input (-) can be read only once", "name the other bundles (or the known-holders file) by their files")
 	}
 	return nil
 }
@@ -326,11 +332,13 @@ func reportOpen(g *globals, results []openSummary) error {
 			printError(g.stderr, &userError{msg: termsafe.Escape(s.Bundle + ": " + ue.msg), hints: ue.hints, code: ue.code}, g.json)
 		}
 		switch {
-		case g.json && len(results) == 1:
-			if s.err == nil || s.Reason != "" {
-				printJSON(g.stdout, s)
-			}
 		case g.json:
+			// One compact line per bundle, however many: a failure that is no check of the
+			// bundle (a file that cannot be read, Ctrl-C) has the exit code's name as reason.
+			if s.err != nil && s.Reason == "" {
+				ue := describeError(s.err)
+				s.Reason, s.Detail = exitCodeName(ue.code), ue.msg
+			}
 			printJSONLine(g.stdout, s)
 		case s.err == nil:
 			printOpenText(g, s)

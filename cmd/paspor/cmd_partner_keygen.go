@@ -62,6 +62,9 @@ func runPartnerKeygen(g *globals, opts keygenOptions) error {
 	if opts.partner != "" || opts.name != "" {
 		return runPartnerKeygenFolder(g, opts)
 	}
+	if opts.output == "" && g.json {
+		return usageError("--json needs -o FILE: standard output carries the identity")
+	}
 	content, rcpt, err := crypto.GeneratePartnerIdentity(!opts.classic)
 	if err != nil {
 		return err

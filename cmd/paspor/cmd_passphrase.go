@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"os"
 
@@ -31,8 +30,8 @@ interruption leaves either the old or the new passphrase working.`,
 }
 
 func runPassphrase(ctx context.Context, g *globals, opts passphraseOptions) error {
-	if _, err := os.Stat(g.walletFile()); errors.Is(err, os.ErrNotExist) {
-		return wallet.ErrNotInitialized
+	if err := wallet.CheckFile(g.walletFile()); err != nil {
+		return err
 	}
 	// Both passphrases are read before the wallet is opened: nobody holds the lock while
 	// a person types.

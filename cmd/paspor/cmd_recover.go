@@ -47,7 +47,7 @@ func runRecover(ctx context.Context, g *globals, opts recoverOptions) error {
 		return err
 	}
 	defer clear(pass)
-	l, err := wallet.Open(path, wallet.OpenOptions{})
+	l, err := wallet.Open(path, wallet.OpenOptions{LockTimeout: g.lockTimeout()})
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
+	"github.com/paspor/paspor/internal/termsafe"
 	"github.com/paspor/paspor/wallet"
 )
 
@@ -39,7 +40,7 @@ const defaultShareExpires = "168h"
 
 func (o *shareOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVarP(&o.recipients, "recipient", "r", nil, "partner recipient: age1..., age1pq1..., ssh-ed25519 ... or ssh-rsa ... (repeatable)")
-	f.StringArrayVarP(&o.recipientFiles, "recipients-file", "R", nil, "file of partner recipients, one per line (repeatable)")
+	f.StringArrayVarP(&o.recipientFiles, "recipients-file", "R", nil, "file of partner recipients, one per line; - for standard input (repeatable)")
 	f.StringVarP(&o.output, "output", "o", "", "write the bundle to this file (must not exist); - or no -o: standard output")
 	f.BoolVarP(&o.armor, "armor", "a", false, "write an ASCII-armored (PEM) age file")
 	f.StringVar(&o.nonce, "nonce", "", "the partner's request nonce, signed into the bundle")
@@ -102,17 +103,6 @@ unresolved (paspor feedback), unless --force.`,
 	return cmd
 }
 
-type shareResult struct {
-	BundleID  string                  `json:"bundle_id"`
-	Path      string                  `json:"path"`
-	CreatedAt time.Time               `json:"created_at"`
-	ExpiresAt time.Time               `json:"expires_at"`
-	Audience  []string                `json:"audience"`
-	Nonce     string                  `json:"nonce,omitempty"`
-	Purpose   string                  `json:"purpose,omitempty"`
-	Documents []wallet.SharedDocument `json:"documents"`
-}
-
 func runShare(ctx context.Context, g *globals, selectors []string, opts shareOptions) error {
 	if opts.request.path != "" {
 		return runShareRequest(ctx, g, selectors, opts)
@@ -130,7 +120,7 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	default:
 		return usageError("--format is paspor-bundle or telegram")
 	}
-	recipients, err := collectRecipients(opts)
+	recipients, err := collectRecipients(g, opts)
 	if err != nil {
 		return err
 	}
@@ -181,9 +171,9 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	if err := w.RecordShare(rec); err != nil {
 		return fmt.Errorf("bundle written to %s, but failed to record it in the history: %w", opts.output, err)
 	}
-	res := shareResult{BundleID: rec.BundleID, Path: opts.output, CreatedAt: rec.CreatedAt, ExpiresAt: rec.ExpiresAt,
-		Audience: rec.Audience, Nonce: rec.Nonce, Purpose: rec.Purpose, Documents: rec.Documents}
 	if g.json {
+		res := shareViewOf(rec)
+		res.Path = opts.output
 		return printJSON(g.stdout, res)
 	}
 	files := 0
@@ -202,18 +192,27 @@ func runShare(ctx context.Context, g *globals, selectors []string, opts shareOpt
 	return err
 }
 
-// collectRecipients gathers -r values and -R files, in that order, and parses them.
-func collectRecipients(opts shareOptions) (*export.Recipients, error) {
+// collectRecipients gathers -r values and -R files, in that order, and parses them. As in
+// age, -R - reads the recipients from standard input.
+func collectRecipients(g *globals, opts shareOptions) (*export.Recipients, error) {
+	if err := stdinOnce(g, "recipients file", opts.recipientFiles...); err != nil {
+		return nil, err
+	}
 	recipients := slices.Clone(opts.recipients)
 	for _, path := range opts.recipientFiles {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, errorWithHint(exitNotFound, fmt.Sprintf("recipients file %s cannot be opened", path))
+		var r io.Reader = g.stdin
+		name := "from standard input"
+		if path != "-" {
+			f, err := os.Open(path)
+			if err != nil {
+				return nil, errorWithHint(exitNotFound, fmt.Sprintf("recipients file %s cannot be opened", termsafe.Escape(path)))
+			}
+			defer f.Close()
+			r, name = f, termsafe.Escape(path)
 		}
-		rs, err := crypto.ParseRecipientsFile(f)
-		f.Close()
+		rs, err := crypto.ParseRecipientsFile(r)
 		if err != nil {
-			return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("recipients file %s: %s", path, lower(err.Error())))
+			return nil, errorWithHint(exitInvalidInput, fmt.Sprintf("recipients file %s: %s", name, lower(err.Error())))
 		}
 		recipients = append(recipients, rs...)
 	}

@@ -134,9 +134,10 @@ func runShareTelegram(ctx context.Context, g *globals, selectors []string, opts 
 		warnf(g.stderr, "not sent, Telegram Passport has no place for: %s", strings.Join(built.Omitted, ", "))
 	}
 	if g.json {
-		return printJSON(g.stdout, map[string]any{"share_id": rec.BundleID, "path": opts.output,
-			"passport_data": filepath.Join(opts.output, "passport_data.json"), "audience": rec.Audience,
-			"nonce": rec.Nonce, "documents": rec.Documents, "omitted": nonNil(built.Omitted)})
+		res := shareViewOf(rec)
+		omitted := nonNil(built.Omitted)
+		res.Path, res.PassportData, res.Omitted = opts.output, filepath.Join(opts.output, "passport_data.json"), &omitted
+		return printJSON(g.stdout, res)
 	}
 	_, err = fmt.Fprintf(g.stdout, "wrote telegram passport data to %s: %d element(s), %d file(s), for %s\n",
 		opts.output, len(send), len(built.Files), rec.Audience[0])

@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
 	"github.com/paspor/paspor/export/request"
 	"github.com/paspor/paspor/export/telegram"
+	"github.com/paspor/paspor/internal/termsafe"
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/factor"
 	"github.com/paspor/paspor/wallet/mrz"
@@ -84,6 +86,7 @@ func describeError(err error) *userError {
 		amb *wallet.AmbiguousError
 		inv *wallet.InvalidInputError
 		cor *wallet.CorruptError
+		nw  *wallet.NotWalletError
 		rej *export.RejectedError
 		exi *export.ExistsError
 		rcp *export.RecipientError
@@ -116,7 +119,10 @@ func describeError(err error) *userError {
 		return &userError{msg: lower(err.Error()), code: exitFactorUnavail, hints: factorUnavailableHints(err)}
 	case errors.Is(err, wallet.ErrWalletInUse):
 		return &userError{msg: "wallet is in use", code: exitWalletInUse,
-			hints: []string{"another paspor process has it open; try again when it has finished"}}
+			hints: []string{"another paspor process has it open; try again when it has finished, or pass --lock-wait 30s to wait longer"}}
+	case errors.Is(err, wallet.ErrWalletChanged):
+		return &userError{msg: "the wallet changed while paspor waited for your answer; nothing was changed", code: exitWalletInUse,
+			hints: []string{"run the command again"}}
 	case errors.As(err, &nf):
 		return &userError{msg: lower(err.Error()), code: exitNotFound}
 	case errors.As(err, &amb):
@@ -136,8 +142,10 @@ func describeError(err error) *userError {
 		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzc)}
 	case errors.As(err, &mzf):
 		return &userError{msg: err.Error(), code: exitInvalidInput, hints: mrzHints(mzf)}
+	case errors.As(err, &nw):
+		return notWalletError(nw)
 	case errors.As(err, &cor):
-		return &userError{msg: lower(err.Error()), code: exitCorrupt,
+		return &userError{msg: termsafe.Escape(lower(err.Error())), code: exitCorrupt,
 			hints: []string{"restore the wallet file from a backup; other documents may still open"}}
 	case errors.Is(err, export.ErrNoRecipients):
 		return &userError{msg: "no recipients", code: exitUsage,
@@ -274,4 +282,15 @@ var rejectionHints = map[string][]string{
 	export.ReasonTooLarge:  {"if the bundle is expected to be this large, ask the holder to share fewer scans"},
 	export.ReasonSignature: {"do not trust any of its content; ask the holder to share again"},
 	export.ReasonHash:      {"do not trust any of its content; ask the holder to share again"},
+}
+
+// notWalletError explains a wallet path that names a folder or an empty file.
+func notWalletError(e *wallet.NotWalletError) *userError {
+	path := termsafe.Escape(e.Path)
+	if e.Folder {
+		return &userError{msg: path + " is a folder, not a wallet file", code: exitInvalidInput,
+			hints: []string{"point --wallet (or PASPOR_WALLET) at the wallet file itself, for example " + termsafe.Escape(filepath.Join(e.Path, "wallet.db"))}}
+	}
+	return &userError{msg: path + " is an empty file, not a wallet", code: exitInvalidInput,
+		hints: []string{"point --wallet (or PASPOR_WALLET) at your wallet file, or remove the empty file and run: paspor init"}}
 }

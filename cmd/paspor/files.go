@@ -101,6 +101,25 @@ func stdinScans(g *globals, paths ...string) error {
 	return nil
 }
 
+// stdinOnce checks the paths of one kind of input (what: "recipients file"): at most one
+// may be "-", and not when the passphrase is read from standard input too.
+func stdinOnce(g *globals, what string, paths ...string) error {
+	n := 0
+	for _, p := range paths {
+		if p == "-" {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return usageError(fmt.Sprintf("only one %s can come from standard input (-)", what), "give the others as files")
+	case n == 1 && (g.passphraseFile == "-" || (g.passphraseFile == "" && os.Getenv("PASPOR_PASSPHRASE_FILE") == "-")):
+		return usageError(fmt.Sprintf("the passphrase and the %s cannot both come from standard input", what),
+			"read the passphrase from a file or PASPOR_PASSPHRASE")
+	}
+	return nil
+}
+
 // writeFileAtomicFunc lets write fill a new file at path (see fsutil.WriteFileFunc); a path
 // that appeared meanwhile is never overwritten.
 func writeFileAtomicFunc(path string, write func(io.Writer) error) error {

@@ -9,7 +9,7 @@ import (
 )
 
 // walletFlags are the root's flags that only commands opening the wallet read.
-var walletFlags = []string{"wallet", "passphrase-file", "factor-file"}
+var walletFlags = []string{"wallet", "passphrase-file", "factor-file", "lock-wait"}
 
 // noWalletCommands never open a wallet, nor do their subcommands: their help and man pages
 // leave walletFlags out (listing --passphrase-file under `paspor partner keygen` would

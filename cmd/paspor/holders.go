@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,12 +32,20 @@ func defaultKnownHolders() string {
 	return filepath.Join(xdg.ConfigHome, "paspor", "known_holders")
 }
 
-func resolveHolderPins(opts openOptions) (*holderPins, error) {
+// resolveHolderPins reads the known-holders file (standard input for "-", read only) and
+// resolves --holder and --holder-name against it.
+func resolveHolderPins(g *globals, opts openOptions) (*holderPins, error) {
 	p := &holderPins{path: opts.knownHolders, name: opts.holderName}
 	if p.path == "" {
 		p.path = defaultKnownHolders()
 	}
-	f, err := os.Open(p.path)
+	var f io.ReadCloser
+	var err error
+	if p.path == "-" {
+		f, p.path = io.NopCloser(g.stdin), "(standard input)"
+	} else {
+		f, err = os.Open(p.path)
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		p.known, _ = export.ParseKnownHolders(bytes.NewReader(nil))

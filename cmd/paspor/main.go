@@ -20,9 +20,10 @@ func main1() int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stopSignals := handleInterrupt(cancel, os.Stderr)
-	g := newGlobals(os.Stdin, os.Stdout, os.Stderr)
-	sweepKilledStages(os.Stderr)
+	stderr := newLineWriter(os.Stderr)
+	stopSignals := handleInterrupt(cancel, stderr)
+	g := newGlobals(os.Stdin, os.Stdout, stderr)
+	sweepKilledStages(stderr)
 	root := newRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
@@ -32,7 +33,7 @@ func main1() int {
 		return exitOK
 	}
 	if _, ok := err.(errExit); !ok {
-		printError(os.Stderr, err, g.json)
+		printError(stderr, err, g.json)
 	}
 	return exitCodeOf(err)
 }

@@ -63,7 +63,7 @@ func TestScripts(t *testing.T) {
 
 func allScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := scriptCommands()
-	for name, fn := range merge(bundleScriptCommands(), partnerScriptCommands(), keyringScriptCommands(), lockScriptCommands(), telegramScriptCommands(), scanScriptCommands(), installScriptCommands(), backupScriptCommands(), requestScriptCommands()) {
+	for name, fn := range merge(bundleScriptCommands(), partnerScriptCommands(), keyringScriptCommands(), lockScriptCommands(), jsonScriptCommands(), telegramScriptCommands(), scanScriptCommands(), installScriptCommands(), backupScriptCommands(), requestScriptCommands()) {
 		if _, dup := cmds[name]; dup {
 			panic("script command defined twice: " + name)
 		}

@@ -6,10 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/adrg/xdg"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/paspor/paspor/wallet"
 )
 
 // globals holds the flags every command shares and the streams it writes to.
@@ -18,6 +21,7 @@ type globals struct {
 	passphraseFile string
 	factorFile     string
 	json           bool
+	lockWait       time.Duration
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -32,6 +36,7 @@ func (g *globals) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&g.passphraseFile, "passphrase-file", "", "read the passphrase from this file (default $PASPOR_PASSPHRASE_FILE)")
 	f.StringVar(&g.factorFile, "factor-file", "", "device secret in this key file instead of the OS keyring (default $PASPOR_FACTOR_FILE)")
 	f.BoolVar(&g.json, "json", false, "print results as JSON")
+	f.DurationVar(&g.lockWait, "lock-wait", wallet.DefaultLockTimeout, "how long to wait for another paspor process to release the wallet (e.g. 30s; 0: do not wait)")
 }
 
 // walletFile resolves the wallet path: flag, then PASPOR_WALLET, then the XDG data folder.
@@ -44,6 +49,15 @@ func (g *globals) walletFile() string {
 	}
 	xdg.Reload()
 	return filepath.Join(xdg.DataHome, "paspor", "wallet.db")
+}
+
+// lockTimeout is --lock-wait as the wallet takes it: there 0 means the default, so "do not
+// wait" becomes the shortest wait, one attempt.
+func (g *globals) lockTimeout() time.Duration {
+	if g.lockWait <= 0 {
+		return time.Nanosecond
+	}
+	return g.lockWait
 }
 
 func (g *globals) factorFilePath() string {
@@ -88,6 +102,11 @@ func newRootCommand(g *globals) *cobra.Command {
 	root.SetErr(g.stderr)
 	g.AddFlags(root.PersistentFlags())
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// Parsing stopped at the bad flag: a --json after it was never set, yet the error
+		// must be JSON all the same.
+		if argsWantJSON(os.Args[1:]) {
+			g.json = true
+		}
 		return usageError(lower(err.Error()), "see paspor help for the flags")
 	})
 	root.AddCommand(
@@ -132,6 +151,19 @@ func newRootCommand(g *globals) *cobra.Command {
 	hideWalletFlags(root)
 	addTypeHelp(root)
 	return root
+}
+
+// argsWantJSON says whether --json is among the flags of args (before a "--").
+func argsWantJSON(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "--json=true":
+			return true
+		}
+	}
+	return false
 }
 
 // wrapArgs makes cobra's argument errors usage errors with the command's usage line as hint.

@@ -127,12 +127,8 @@ func (g *globals) factorStore(kind string) (factor.Store, error) {
 // unlock opens and unlocks the wallet. The passphrase is read before the wallet is opened,
 // so a person typing at a prompt does not hold the lock.
 func (g *globals) unlock(ctx context.Context, readOnly bool) (*wallet.Wallet, error) {
-	path := g.walletFile()
-	if _, err := os.Stat(path); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, wallet.ErrNotInitialized
-		}
-		return nil, fmt.Errorf("failed to open wallet: %w", err)
+	if err := wallet.CheckFile(g.walletFile()); err != nil {
+		return nil, err
 	}
 	pass, err := g.passphrase(ctx, "Passphrase: ", false)
 	if err != nil {
@@ -146,7 +142,7 @@ func (g *globals) unlock(ctx context.Context, readOnly bool) (*wallet.Wallet, er
 // one before unlocking, so that both prompts come before the lock).
 func (g *globals) unlockWith(ctx context.Context, readOnly bool, pass []byte) (*wallet.Wallet, error) {
 	path := g.walletFile()
-	l, err := wallet.Open(path, wallet.OpenOptions{ReadOnly: readOnly})
+	l, err := wallet.Open(path, wallet.OpenOptions{ReadOnly: readOnly, LockTimeout: g.lockTimeout()})
 	if err != nil {
 		return nil, err
 	}

@@ -185,7 +185,7 @@ func runShareRequest(ctx context.Context, g *globals, selectors []string, opts s
 // the bundle.
 type consentResult struct {
 	*consent
-	Bundle *shareResult `json:"bundle,omitempty"`
+	Bundle *shareView `json:"bundle,omitempty"`
 }
 
 // readRequest reads and verifies the request file (or standard input for "-"): format,

@@ -15,7 +15,7 @@ import (
 // between), checks that the documents are still as the screen showed them, writes the bundle
 // the request asks for and records the share, which pins the partner.
 func writeAnswer(ctx context.Context, g *globals, pass []byte, req *request.Request, snap *requestSnapshot,
-	plan *answerPlan, opts shareOptions, ttl time.Duration, partial bool) (*shareResult, *export.Manifest, error) {
+	plan *answerPlan, opts shareOptions, ttl time.Duration, partial bool) (*shareView, *export.Manifest, error) {
 	recipients, err := export.ParseRecipients(req.Recipients)
 	if err != nil {
 		return nil, nil, err
@@ -76,6 +76,10 @@ func writeAnswer(ctx context.Context, g *globals, pass []byte, req *request.Requ
 		return nil, nil, &userError{code: exitError, err: err,
 			msg: "bundle written to " + opts.output + ", but failed to record it in the history: " + lower(err.Error())}
 	}
-	return &shareResult{BundleID: rec.BundleID, Path: opts.output, CreatedAt: rec.CreatedAt, ExpiresAt: rec.ExpiresAt,
-		Audience: rec.Audience, Nonce: rec.Nonce, Purpose: rec.Purpose, Documents: rec.Documents}, m, nil
+	v := shareViewOf(rec)
+	v.Path = opts.output
+	if rec.PartnerKey != "" {
+		v.PartnerFingerprint = keyFingerprint(rec.PartnerKey)
+	}
+	return &v, m, nil
 }

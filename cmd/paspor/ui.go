@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"golang.org/x/term"
 )
@@ -71,13 +70,18 @@ type jsonErrorBody struct {
 	Hints   []string `json:"hints"`
 }
 
-func jsonErrorOf(ue *userError) jsonError {
-	name := "error"
+// exitCodeName is code's name in the exit-code table ("error" for a code not in it).
+func exitCodeName(code int) string {
 	for _, e := range exitCodeTable {
-		if e.Code == ue.code {
-			name = e.Name
+		if e.Code == code {
+			return e.Name
 		}
 	}
+	return "error"
+}
+
+func jsonErrorOf(ue *userError) jsonError {
+	name := exitCodeName(ue.code)
 	hints := ue.hints
 	if hints == nil {
 		hints = []string{}
@@ -103,9 +107,10 @@ func printJSONLine(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// isTerminal reports whether f is an interactive terminal.
+// isTerminal reports whether f (an *os.File, or paspor's stderr wrapping one) is an
+// interactive terminal.
 func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
+	file, ok := f.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(file.Fd()))
 }
 

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/scanmeta"
@@ -72,4 +73,91 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// documentResult is what add and attach print: the document as it is now, plus what
+// cleaning found in the scans just stored (by role) and, for add --mrz, what the zone says.
+type documentResult struct {
+	documentView
+	Metadata        map[string]*scanmeta.Report `json:"metadata,omitempty"`
+	PersonalDetails any                         `json:"personal_details,omitempty"`
+}
+
+// savedScanView is what get -o FILE prints: the scan's attachment, whose document, and where.
+type savedScanView struct {
+	DocumentID string `json:"document_id"`
+	Path       string `json:"path"`
+	attachmentView
+}
+
+// removedView is what rm prints.
+type removedView struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Removed bool   `json:"removed"`
+}
+
+// shareView is one share as share prints it and history lists it: a bundle or Telegram
+// Passport data, to whom, and what of each document went out (names only, never values).
+// expires_at is "" for Telegram Passport data, which has no expiry.
+type shareView struct {
+	BundleID  string               `json:"bundle_id"`
+	CreatedAt string               `json:"created_at"`
+	ExpiresAt string               `json:"expires_at"`
+	Audience  []string             `json:"audience"`
+	Nonce     string               `json:"nonce"`
+	Purpose   string               `json:"purpose"`
+	Documents []sharedDocumentView `json:"documents"`
+	// Path is where share wrote it (share only).
+	Path string `json:"path,omitempty"`
+	// PassportData and Omitted: Telegram shares only, as share prints them.
+	PassportData string    `json:"passport_data,omitempty"`
+	Omitted      *[]string `json:"omitted,omitempty"`
+	// Sequence orders the history's shares made within one second (history only).
+	Sequence uint64 `json:"sequence,omitempty"`
+	// RequestID, Partner, PartnerKey, PartnerFingerprint and Partial: a share that answered
+	// a partner's request (share --request, history).
+	RequestID          string `json:"request_id,omitempty"`
+	Partner            string `json:"partner,omitempty"`
+	PartnerKey         string `json:"partner_key,omitempty"`
+	PartnerFingerprint string `json:"partner_fingerprint,omitempty"`
+	Partial            bool   `json:"partial,omitempty"`
+	// Feedback is what the partner sent about the share (history only; [] for none).
+	Feedback *[]historyFeedbackView `json:"feedback,omitempty"`
+}
+
+// historyFeedbackView is feedback received on a share, as history --json shows it.
+type historyFeedbackView struct {
+	FeedbackID string `json:"feedback_id"`
+	CreatedAt  string `json:"created_at"`
+	ReceivedAt string `json:"received_at"`
+	Items      int    `json:"items"`
+	Open       int    `json:"open"`
+}
+
+// sharedDocumentView names what of one document a share sent.
+type sharedDocumentView struct {
+	ID           string   `json:"id"`
+	Type         string   `json:"type"`
+	SharedFields []string `json:"shared_fields"`
+	SharedScans  []string `json:"shared_scans"`
+}
+
+// jsonTime is the one timestamp format of --json: RFC 3339 in UTC, whole seconds; "" for none.
+func jsonTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+func shareViewOf(r wallet.ShareRecord) shareView {
+	v := shareView{BundleID: r.BundleID, CreatedAt: jsonTime(r.CreatedAt), ExpiresAt: jsonTime(r.ExpiresAt),
+		Audience: nonNil(r.Audience), Nonce: r.Nonce, Purpose: r.Purpose, Documents: []sharedDocumentView{},
+		RequestID: r.RequestID, Partner: r.Partner, PartnerKey: r.PartnerKey, Partial: r.Partial}
+	for _, d := range r.Documents {
+		v.Documents = append(v.Documents, sharedDocumentView{ID: d.ID, Type: d.Type,
+			SharedFields: nonNil(d.Fields), SharedScans: nonNil(d.Attachments)})
+	}
+	return v
 }

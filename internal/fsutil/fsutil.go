@@ -51,19 +51,19 @@ func WriteFileFunc(path string, mode Mode, write func(io.Writer) error) error {
 	// CreateTemp opens with O_CREATE|O_EXCL and mode 0600.
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("failed to create a temporary file for %s: %w", base, err)
+		return fmt.Errorf("failed to create a temporary file for %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed; removes the extra link after Link
 	if err := write(tmp); err != nil {
 		tmp.Close()
-		return err
+		return namedFor(err, tmp.Name(), path)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("failed to write %s: %w", base, err)
+		return fmt.Errorf("failed to write %s: %w", path, namedFor(err, tmp.Name(), path))
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("failed to write %s: %w", base, err)
+		return fmt.Errorf("failed to write %s: %w", path, namedFor(err, tmp.Name(), path))
 	}
 	switch mode {
 	case Replace:
@@ -72,9 +72,23 @@ func WriteFileFunc(path string, mode Mode, write func(io.Writer) error) error {
 		err = os.Link(tmp.Name(), path)
 	}
 	if err != nil {
-		return fmt.Errorf("failed to put %s in place: %w", base, err)
+		return fmt.Errorf("failed to put %s in place: %w", path, namedFor(err, tmp.Name(), path))
 	}
 	return SyncDir(dir)
+}
+
+// namedFor makes a file-system error about the temporary file tmp name path instead, the
+// file the caller asked for: a message never shows a temporary name the user never gave.
+func namedFor(err error, tmp, path string) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Path == tmp {
+		pe.Path = path
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) && le.Old == tmp {
+		return fmt.Errorf("%s: %w", le.Op, le.Err)
+	}
+	return err
 }
 
 // SyncDir fsyncs the folder dir so that a file created, renamed or removed in it survives a

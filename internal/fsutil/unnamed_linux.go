@@ -23,7 +23,7 @@ func writeUnnamed(dir, path, base string, write func(io.Writer) error) (ok bool,
 		if errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.EISDIR) || errors.Is(err, unix.EINVAL) {
 			return false, nil
 		}
-		return true, fmt.Errorf("failed to create %s: %w", base, err)
+		return true, fmt.Errorf("failed to create %s: %w", path, err)
 	}
 	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
@@ -31,13 +31,13 @@ func writeUnnamed(dir, path, base string, write func(io.Writer) error) (ok bool,
 		return true, err
 	}
 	if err := f.Sync(); err != nil {
-		return true, fmt.Errorf("failed to write %s: %w", base, err)
+		return true, fmt.Errorf("failed to write %s: %w", path, err)
 	}
 	// linkat through /proc needs no privilege (AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH);
 	// like link(2) it fails with EEXIST, which matches os.ErrExist, when path exists.
 	err = unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(int(f.Fd())), unix.AT_FDCWD, path, unix.AT_SYMLINK_FOLLOW)
 	if err != nil {
-		return true, fmt.Errorf("failed to put %s in place: %w", base, err)
+		return true, fmt.Errorf("failed to put %s in place: %w", path, err)
 	}
 	return true, SyncDir(dir)
 }
