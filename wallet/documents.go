@@ -1,12 +1,13 @@
 package wallet
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,7 +79,13 @@ func (w *Wallet) sealDocument(d *Document) ([]byte, error) {
 	return crypto.SealRecord(w.secrets.WalletKey, w.binding(kindDocument, d.ID), plain)
 }
 
+// testOnlyOpenDocument, when set by a test, is called for every document record opened.
+var testOnlyOpenDocument func(id string)
+
 func (w *Wallet) openDocument(id string, sealed []byte) (*Document, error) {
+	if testOnlyOpenDocument != nil {
+		testOnlyOpenDocument(id)
+	}
 	plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindDocument, id), sealed)
 	if err != nil {
 		return nil, &CorruptError{Kind: "document", ID: id, Err: err}
@@ -120,17 +127,36 @@ func (w *Wallet) List(docType string) ([]*Document, error) {
 			docs = append(docs, d)
 		}
 	}
+	sortListed(docs, func(d *Document) (string, time.Time) { return d.Type, d.CreatedAt })
+	return docs, nil
+}
+
+// sortListed orders listed items by type (in schema order), then creation time; each
+// item's key is computed once.
+func sortListed[T any](items []T, key func(T) (string, time.Time)) {
 	order := map[string]int{}
 	for i, t := range schema.TypeNames() {
 		order[t] = i
 	}
-	sort.SliceStable(docs, func(i, j int) bool {
-		if docs[i].Type != docs[j].Type {
-			return order[docs[i].Type] < order[docs[j].Type]
+	type keyed struct {
+		rank int
+		at   time.Time
+		item T
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		t, at := key(it)
+		ks[i] = keyed{order[t], at, it}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
 		}
-		return docs[i].CreatedAt.Before(docs[j].CreatedAt)
+		return a.at.Compare(b.at)
 	})
-	return docs, nil
+	for i := range ks {
+		items[i] = ks[i].item
+	}
 }
 
 // Get returns the document whose ID is id or starts with it (a unique prefix).

@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
@@ -15,7 +16,7 @@ import (
 
 // The wallet state is one sealed record (bucket "state", key "state") holding a counter and
 // a SHA-256 digest over every key and value of the record buckets (documents, the blob
-// index, shares). Every write transaction of the wallet (Wallet.update) rewrites it and
+// index, shares, the list index). Every write transaction of the wallet (Wallet.update) rewrites it and
 // every unlock checks it, so a record copied back from an older file (rollback), a removed
 // one put back (resurrection), one deleted (a pruned share history) or a blob index entry
 // removed (so that the next writer deletes a committed scan) is reported as corrupt. It is
@@ -26,7 +27,7 @@ var (
 	bucketState = []byte("state")
 	keyState    = []byte("state")
 	// stateBuckets are the buckets the digest covers, in this order.
-	stateBuckets = [][]byte{bucketDocuments, bucketBlobs, bucketShares}
+	stateBuckets = [][]byte{bucketDocuments, bucketBlobs, bucketShares, bucketIndex}
 )
 
 // walletState is the sealed state record's plaintext.
@@ -47,6 +48,9 @@ func stateDigest(tx *bolt.Tx) ([]byte, error) {
 	}
 	for _, name := range stateBuckets {
 		b := tx.Bucket(name)
+		if b == nil && bytes.Equal(name, bucketIndex) {
+			continue // the list index is made by the first write; once there, it is covered
+		}
 		if b == nil {
 			return nil, &CorruptError{Kind: "wallet file", ID: string(name), Err: errors.New("missing bucket")}
 		}
@@ -127,6 +131,9 @@ func (w *Wallet) update(fn func(tx *bolt.Tx) error) error {
 	err := update(w.db, func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
+		}
+		if err := w.refreshIndex(tx); err != nil {
+			return fmt.Errorf("failed to update the list index: %w", err)
 		}
 		if err := writeState(tx, w.secrets.WalletKey, w.hdr.WalletID, next); err != nil {
 			return fmt.Errorf("failed to seal the wallet state: %w", err)

@@ -225,7 +225,8 @@ type tamperRegions struct {
 
 // mapTamperRegions labels each byte by its page's type (meta, freelist, branch, leaf, free,
 // beyond the last page) and, for the values bbolt hands out, by what the value is: a
-// document record, a blob index entry, a header field, a share record or the sealed state. A value's place
+// document record, a blob index entry, a header field, a share record, the sealed state or
+// the list index. A value's place
 // in the file is its address minus the start of bbolt's mapping.
 func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	st, err := os.Stat(plan.Wallet)
@@ -258,7 +259,7 @@ func mapTamperRegions(t *testing.T, plan *tamperPlan) *tamperRegions {
 	err = db.View(func(tx *bolt.Tx) error {
 		markPages(t, tx, r)
 		for _, bucket := range []struct{ name, kind string }{{"meta", "header"}, {"documents", "record"},
-			{"shares", "share"}, {"blobs", "index"}, {"state", "state"}} {
+			{"shares", "share"}, {"blobs", "index"}, {"state", "state"}, {"index", "list"}} {
 			tx.Bucket([]byte(bucket.name)).ForEach(func(_, v []byte) error {
 				mark(v, bucket.kind, "")
 				return nil
@@ -319,7 +320,7 @@ func sampleFlips(r *tamperRegions, size int) []tamperFlip {
 	// Values are small next to the pages around them, and where they land moves whenever a
 	// record's size does: a few flips in each kind of value, spread over its bytes, keep every
 	// kind covered whatever the layout.
-	for _, kind := range []string{"record", "index", "header", "share", "state"} {
+	for _, kind := range []string{"record", "index", "header", "share", "state", "list"} {
 		var at []int
 		for off := 0; off < size && off < len(r.kind); off++ {
 			if r.kind[off] == kind {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"text/tabwriter"
@@ -44,14 +45,14 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 		return err
 	}
 	defer w.Close()
-	docs, err := w.List(opts.docType)
+	docs, err := w.ListSummaries(opts.docType)
 	if err != nil {
 		return err
 	}
 	entries := make([]listEntry, 0, len(docs))
 	for _, d := range docs {
 		entries = append(entries, listEntry{ID: d.ID, Type: d.Type, Label: d.Label,
-			ExpiryDate: d.Fields["expiry_date"], Attachments: len(d.Attachments)})
+			ExpiryDate: d.ExpiryDate, Attachments: d.Attachments})
 	}
 	if g.json {
 		return printJSON(g.stdout, entries)
@@ -60,10 +61,14 @@ func runList(ctx context.Context, g *globals, opts listOptions) error {
 		fmt.Fprintln(g.stderr, "paspor: no documents yet (add one with: paspor add TYPE)")
 		return nil
 	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+	out := bufio.NewWriter(g.stdout) // one write per buffer, not per line: thousands of documents
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTYPE\tLABEL\tEXPIRES\tSCANS")
 	for _, e := range entries {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", e.ID, e.Type, e.Label, dash(e.ExpiryDate), e.Attachments)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return out.Flush()
 }
