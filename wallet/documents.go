@@ -236,6 +236,7 @@ func (w *Wallet) putDocument(tx *bolt.Tx, d *Document, newBlobs, dropBlobs []str
 	if err := unindexBlobs(tx, dropBlobs); err != nil {
 		return err
 	}
+	w.listed.touch(d.ID)
 	return tx.Bucket(bucketDocuments).Put([]byte(d.ID), sealed)
 }
 
@@ -312,6 +313,7 @@ func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
 		if err := unindexBlobs(tx, ids); err != nil {
 			return nil, err
 		}
+		w.listed.touch(d.ID)
 		return ids, tx.Bucket(bucketDocuments).Delete([]byte(d.ID))
 	})
 }

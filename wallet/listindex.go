@@ -15,7 +15,7 @@ import (
 // every document, so that listing decrypts one record instead of all of them. Each entry
 // also holds the SHA-256 of the sealed document record it was made from. Every write
 // transaction (Wallet.update) refreshes it before the wallet state is sealed, re-opening
-// only the records whose hash changed, and the state digest covers it like every record:
+// only the records the transaction wrote, and the state digest covers it like every record:
 // an index edited, rolled back or deleted on disk is reported as corrupt at unlock. A
 // reader that finds an entry whose hash does not match its record (or no entry) opens that
 // record instead, so what list shows never depends on the index being current, only how
@@ -82,43 +82,68 @@ func (w *Wallet) readIndex(tx *bolt.Tx) (map[string]*indexEntry, error) {
 	return entries, nil
 }
 
-// refreshIndex brings the list index in line with the document records as tx leaves them:
-// records whose hash changed are opened and summarised again, entries of removed documents
-// dropped. It writes the index only when something changed.
+// listTouches collects the IDs of the documents a write transaction put or deleted
+// (putDocument, Remove), for refreshIndex.
+type listTouches map[string]bool
+
+func (t *listTouches) touch(id string) {
+	if *t == nil {
+		*t = listTouches{}
+	}
+	(*t)[id] = true
+}
+
+// refreshIndex brings the list index in line with the document records as tx leaves them.
+// The documents the transaction wrote are opened and summarised again, and entries of
+// removed ones dropped; a wallet without an index yet gets one built from every record.
+// It writes the index only when something changed, and forgets the touches either way.
 func (w *Wallet) refreshIndex(tx *bolt.Tx) error {
+	touched := w.listed
+	w.listed = nil
+	var sealed []byte
+	if b := tx.Bucket(bucketIndex); b != nil {
+		sealed = b.Get(keyIndex)
+	}
+	if sealed != nil && len(touched) == 0 {
+		return nil
+	}
 	entries, err := w.readIndex(tx)
 	if err != nil {
 		return err
 	}
-	changed, seen := false, 0
-	err = tx.Bucket(bucketDocuments).ForEach(func(k, v []byte) error {
-		seen++
+	docs := tx.Bucket(bucketDocuments)
+	changed := false
+	resummarise := func(id string, v []byte) error {
 		rec := recordHash(v)
-		if e := entries[string(k)]; e != nil && e.Record == rec {
+		if e := entries[id]; e != nil && e.Record == rec {
 			return nil
 		}
-		d, err := w.openDocument(string(k), v)
+		d, err := w.openDocument(id, v)
 		if err != nil {
 			return err
 		}
-		entries[d.ID] = &indexEntry{Summary: summaryOf(d), Record: rec}
+		entries[id] = &indexEntry{Summary: summaryOf(d), Record: rec}
 		changed = true
 		return nil
-	})
-	if err != nil {
-		return err
 	}
-	if seen != len(entries) {
-		docs := tx.Bucket(bucketDocuments)
-		for id := range entries {
-			if docs.Get([]byte(id)) == nil {
+	if sealed == nil {
+		changed = true // an index is written even for no documents: the next write need not look
+		err = docs.ForEach(func(k, v []byte) error { return resummarise(string(k), v) })
+	} else {
+		for id := range touched {
+			if v := docs.Get([]byte(id)); v != nil {
+				err = resummarise(id, v)
+			} else if entries[id] != nil {
 				delete(entries, id)
+				changed = true
+			}
+			if err != nil {
+				break
 			}
 		}
-		changed = true
 	}
-	if !changed {
-		return nil
+	if err != nil || !changed {
+		return err
 	}
 	list := make([]indexEntry, 0, len(entries))
 	for _, e := range entries {
@@ -127,7 +152,7 @@ func (w *Wallet) refreshIndex(tx *bolt.Tx) error {
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	plain := encodeListIndex(list)
 	defer clear(plain)
-	sealed, err := crypto.SealRecord(w.secrets.WalletKey, w.binding(kindIndex, string(keyIndex)), plain)
+	sealed, err = crypto.SealRecord(w.secrets.WalletKey, w.binding(kindIndex, string(keyIndex)), plain)
 	if err != nil {
 		return err
 	}

@@ -128,6 +128,7 @@ func checkState(tx *bolt.Tx, walletKey []byte, walletID string) (uint64, error) 
 // transaction: every change to the records goes through it.
 func (w *Wallet) update(fn func(tx *bolt.Tx) error) error {
 	next := w.counter + 1
+	w.listed = nil // touches of a transaction that failed before are void
 	err := update(w.db, func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {
 			return err

@@ -36,6 +36,7 @@ type Wallet struct {
 	factor     factor.Store
 	now        func() time.Time // the clock for timestamps; never nil
 	counter    uint64           // the sealed state's counter as of the last write
+	listed     listTouches      // documents written in the current write transaction
 }
 
 // InitOptions configures a new wallet.
