@@ -2,7 +2,10 @@ package wallet
 
 import (
 	"crypto/sha256"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -56,16 +59,15 @@ type indexEntry struct {
 
 func recordHash(sealed []byte) [sha256.Size]byte { return sha256.Sum256(sealed) }
 
-// readIndex opens the list index; a wallet without one (none written yet) has an empty one.
-func (w *Wallet) readIndex(tx *bolt.Tx) (map[string]*indexEntry, error) {
-	entries := map[string]*indexEntry{}
-	b := tx.Bucket(bucketIndex)
-	if b == nil {
-		return entries, nil
+// readIndexList opens the list index, its entries in ID order; a wallet without one (none
+// written yet) has an empty one.
+func (w *Wallet) readIndexList(tx *bolt.Tx) ([]indexEntry, error) {
+	var sealed []byte
+	if b := tx.Bucket(bucketIndex); b != nil {
+		sealed = b.Get(keyIndex)
 	}
-	sealed := b.Get(keyIndex)
 	if sealed == nil {
-		return entries, nil
+		return nil, nil
 	}
 	plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindIndex, string(keyIndex)), sealed)
 	if err != nil {
@@ -76,6 +78,16 @@ func (w *Wallet) readIndex(tx *bolt.Tx) (map[string]*indexEntry, error) {
 	if err != nil {
 		return nil, &CorruptError{Kind: "list index", ID: "record", Err: err}
 	}
+	return list, nil
+}
+
+// readIndex is readIndexList by document ID.
+func (w *Wallet) readIndex(tx *bolt.Tx) (map[string]*indexEntry, error) {
+	list, err := w.readIndexList(tx)
+	if err != nil {
+		return nil, err
+	}
+	entries := make(map[string]*indexEntry, len(list))
 	for i := range list {
 		entries[list[i].ID] = &list[i]
 	}
@@ -107,52 +119,61 @@ func (w *Wallet) refreshIndex(tx *bolt.Tx) error {
 	if sealed != nil && len(touched) == 0 {
 		return nil
 	}
-	entries, err := w.readIndex(tx)
-	if err != nil {
-		return err
-	}
 	docs := tx.Bucket(bucketDocuments)
-	changed := false
-	resummarise := func(id string, v []byte) error {
-		rec := recordHash(v)
-		if e := entries[id]; e != nil && e.Record == rec {
-			return nil
-		}
+	summarise := func(id string, v []byte) (indexEntry, error) {
 		d, err := w.openDocument(id, v)
+		if err != nil {
+			return indexEntry{}, err
+		}
+		return indexEntry{Summary: summaryOf(d), Record: recordHash(v)}, nil
+	}
+	var list []indexEntry
+	if sealed == nil {
+		// No index yet (a wallet written before there was one): build it from every record,
+		// even for no documents, so that the next write need not look.
+		err := docs.ForEach(func(k, v []byte) error {
+			e, err := summarise(string(k), v)
+			list = append(list, e)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		entries[id] = &indexEntry{Summary: summaryOf(d), Record: rec}
-		changed = true
-		return nil
-	}
-	if sealed == nil {
-		changed = true // an index is written even for no documents: the next write need not look
-		err = docs.ForEach(func(k, v []byte) error { return resummarise(string(k), v) })
 	} else {
-		for id := range touched {
-			if v := docs.Get([]byte(id)); v != nil {
-				err = resummarise(id, v)
-			} else if entries[id] != nil {
-				delete(entries, id)
+		var err error
+		if list, err = w.readIndexList(tx); err != nil {
+			return err
+		}
+		changed := false
+		for _, id := range slices.Sorted(maps.Keys(touched)) {
+			i, found := slices.BinarySearchFunc(list, id, func(e indexEntry, id string) int { return strings.Compare(e.ID, id) })
+			v := docs.Get([]byte(id))
+			switch {
+			case v == nil && found:
+				list = slices.Delete(list, i, i+1)
+				changed = true
+			case v == nil:
+			case found && list[i].Record == recordHash(v):
+			default:
+				e, err := summarise(id, v)
+				if err != nil {
+					return err
+				}
+				if found {
+					list[i] = e
+				} else {
+					list = slices.Insert(list, i, e)
+				}
 				changed = true
 			}
-			if err != nil {
-				break
-			}
+		}
+		if !changed {
+			return nil
 		}
 	}
-	if err != nil || !changed {
-		return err
-	}
-	list := make([]indexEntry, 0, len(entries))
-	for _, e := range entries {
-		list = append(list, *e)
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	plain := encodeListIndex(list)
 	defer clear(plain)
-	sealed, err = crypto.SealRecord(w.secrets.WalletKey, w.binding(kindIndex, string(keyIndex)), plain)
+	sealed, err := crypto.SealRecord(w.secrets.WalletKey, w.binding(kindIndex, string(keyIndex)), plain)
 	if err != nil {
 		return err
 	}
@@ -176,13 +197,18 @@ func (w *Wallet) ListSummaries(docType string) ([]Summary, error) {
 		reopen []stale
 	)
 	err := view(w.db, func(tx *bolt.Tx) error {
-		entries, err := w.readIndex(tx)
+		list, err := w.readIndexList(tx)
 		if err != nil {
 			return err
 		}
+		all = make([]Summary, 0, len(list))
+		j := 0 // the records and the entries are both in ID order: walk them together
 		return tx.Bucket(bucketDocuments).ForEach(func(k, v []byte) error {
-			if e := entries[string(k)]; e != nil && e.Record == recordHash(v) {
-				all = append(all, e.Summary)
+			for j < len(list) && list[j].ID < string(k) {
+				j++
+			}
+			if j < len(list) && list[j].ID == string(k) && list[j].Record == recordHash(v) {
+				all = append(all, list[j].Summary)
 			} else {
 				reopen = append(reopen, stale{string(k), clone(v)})
 			}
