@@ -1,13 +1,12 @@
 package wallet
 
 import (
-	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -131,32 +130,38 @@ func (w *Wallet) List(docType string) ([]*Document, error) {
 	return docs, nil
 }
 
-// sortListed orders listed items by type (in schema order), then creation time; each
-// item's key is computed once.
+// sortListed orders listed items by type (in schema order), then creation time, in place;
+// each item's key is computed once and sorted along with it.
 func sortListed[T any](items []T, key func(T) (string, time.Time)) {
 	order := map[string]int{}
 	for i, t := range schema.TypeNames() {
 		order[t] = i
 	}
-	type keyed struct {
-		rank int
-		at   time.Time
-		item T
-	}
-	ks := make([]keyed, len(items))
+	ks := listKeys[T]{items: items, rank: make([]int, len(items)), at: make([]int64, len(items))}
 	for i, it := range items {
 		t, at := key(it)
-		ks[i] = keyed{order[t], at, it}
+		ks.rank[i], ks.at[i] = order[t], at.UnixNano()
 	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		if a.rank != b.rank {
-			return cmp.Compare(a.rank, b.rank)
-		}
-		return a.at.Compare(b.at)
-	})
-	for i := range ks {
-		items[i] = ks[i].item
+	sort.Stable(ks)
+}
+
+type listKeys[T any] struct {
+	items []T
+	rank  []int
+	at    []int64
+}
+
+func (k listKeys[T]) Len() int { return len(k.items) }
+func (k listKeys[T]) Less(i, j int) bool {
+	if k.rank[i] != k.rank[j] {
+		return k.rank[i] < k.rank[j]
 	}
+	return k.at[i] < k.at[j]
+}
+func (k listKeys[T]) Swap(i, j int) {
+	k.items[i], k.items[j] = k.items[j], k.items[i]
+	k.rank[i], k.rank[j] = k.rank[j], k.rank[i]
+	k.at[i], k.at[j] = k.at[j], k.at[i]
 }
 
 // Get returns the document whose ID is id or starts with it (a unique prefix).

@@ -227,7 +227,7 @@ func (w *Wallet) ListSummaries(docType string) ([]Summary, error) {
 		}
 		all = append(all, summaryOf(d))
 	}
-	var out []Summary
+	out := all[:0] // filtered in place
 	for _, s := range all {
 		if docType == "" || s.Type == docType {
 			out = append(out, s)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -253,6 +254,10 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 	if w.secrets == nil {
 		return nil, ErrUnlockFailed
 	}
+	// The KDF's memory (Argon2id's, 64 MiB by default) is garbage now: give it back before
+	// the state check reads every record, so a process's peak is the larger of the two, not
+	// their sum.
+	debug.FreeOSMemory()
 	if err := view(w.db, func(tx *bolt.Tx) error {
 		w.counter, err = checkState(tx, w.secrets.WalletKey, w.hdr.WalletID)
 		return err
