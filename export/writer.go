@@ -203,7 +203,7 @@ func writeAttachment(tw *ustarWriter, file File, mtime int64, open func() (io.Re
 	}
 	h := sha256.New()
 	sniff := &headBuffer{max: schema.SniffLen}
-	n, err := io.Copy(io.MultiWriter(tw, h, sniff), io.LimitReader(rc, file.Size))
+	n, err := copyHashing(io.MultiWriter(tw, sniff), h, io.LimitReader(rc, file.Size))
 	if err != nil {
 		return fmt.Errorf("failed to copy %s: %w", file.Path, err)
 	}

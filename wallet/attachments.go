@@ -187,18 +187,10 @@ func (w *Wallet) writeAttachment(r io.Reader, opts AddOptions, role string) (Att
 	if err != nil {
 		return a, err
 	}
-	h := newAsyncHash(sha256.New())
-	sum := func() []byte {
-		if h == nil {
-			return nil
-		}
-		defer func() { h = nil }()
-		return h.Sum()
-	}
-	defer sum()
+	h := sha256.New()
 	in := &countingReader{r: io.LimitReader(io.MultiReader(bytes.NewReader(head), r), maxSize+1)}
-	check := startScanCheck(in, a.MediaType, opts.KeepMetadata)
-	a.Size, err = copyBuffered(io.MultiWriter(h, enc), check.out)
+	check := startScanCheck(in, a.MediaType, opts.KeepMetadata, h)
+	a.Size, err = copyBuffered(enc, check.out)
 	rep, cerr := check.finish(role, err == nil)
 	if in.n > maxSize {
 		return a, &TooLargeError{Role: role, Limit: maxSize}
@@ -219,7 +211,7 @@ func (w *Wallet) writeAttachment(r io.Reader, opts AddOptions, role string) (Att
 	if err := bf.commit(); err != nil {
 		return a, err
 	}
-	a.SHA256 = hex.EncodeToString(sum())
+	a.SHA256 = hex.EncodeToString(h.Sum(nil)) // the checker finished: h is complete
 	ok = true
 	return a, nil
 }
@@ -291,7 +283,9 @@ func (w *Wallet) Detach(idOrPrefix, role string) (*Document, error) {
 }
 
 // OpenAttachment streams an attachment's content. The stream is authenticated chunk by chunk
-// (S3) and its size and SHA-256 are checked at the end; a mismatch is a read error.
+// (S3) and its size and SHA-256 are checked at the end; a mismatch is a read error. It is
+// decrypted and checked on a goroutine of its own, a little ahead of the caller's reads;
+// Close stops it.
 func (w *Wallet) OpenAttachment(d *Document, role string) (io.ReadCloser, *Attachment, error) {
 	ref, err := schema.ParseRole(role)
 	if err != nil {
@@ -310,16 +304,15 @@ func (w *Wallet) OpenAttachment(d *Document, role string) (io.ReadCloser, *Attac
 		f.Close()
 		return nil, nil, &CorruptError{Kind: "attachment", ID: d.ID + " " + a.Role, Err: err}
 	}
-	return &checkedReader{r: dec, closer: f, want: *a, doc: d.ID, h: sha256.New()}, a, nil
+	return newReadAhead(&checkedReader{r: dec, want: *a, doc: d.ID, h: sha256.New()}, f), a, nil
 }
 
 type checkedReader struct {
-	r      io.Reader
-	closer io.Closer
-	h      hash.Hash
-	n      int64
-	want   Attachment
-	doc    string
+	r    io.Reader
+	h    hash.Hash
+	n    int64
+	want Attachment
+	doc  string
 }
 
 func (c *checkedReader) Read(p []byte) (int, error) {
@@ -343,8 +336,6 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 func (c *checkedReader) corrupt(err error) error {
 	return &CorruptError{Kind: "attachment", ID: c.doc + " " + c.want.Role, Err: err}
 }
-
-func (c *checkedReader) Close() error { return c.closer.Close() }
 
 // FormatSize prints a byte count the way the CLI shows caps: "100 MiB".
 func FormatSize(n int64) string {

@@ -158,3 +158,22 @@ func BenchmarkList1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListSummaries10000 lists 10,000 documents from the list index: paspor list
+// without the process and the unlock around it.
+func BenchmarkListSummaries10000(b *testing.B) {
+	w := newBenchWallet(b)
+	w.db.NoSync = true // setup only
+	for i := range 10000 {
+		if _, err := w.Add("passport", fmt.Sprintf("passport %d", i), map[string]string{"document_no": fmt.Sprintf("C%08d", i)}, nil, AddOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w.db.NoSync = false
+	for b.Loop() {
+		s, err := w.ListSummaries("")
+		if err != nil || len(s) != 10000 {
+			b.Fatalf("ListSummaries: %d documents, %v", len(s), err)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func (w *Wallet) createBlob() (*blobFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to create attachment file: %w", err)
 	}
-	b.file, b.buf = f, bufio.NewWriterSize(f, blobBufferSize)
+	b.file, b.buf = f, bufio.NewWriterSize(fsutil.NewWriteback(f), blobBufferSize)
 	return b, nil
 }
 

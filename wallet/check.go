@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -46,7 +47,12 @@ func (w *Wallet) Check() (*CheckReport, error) {
 	rep := &CheckReport{Orphans: []string{}, Problems: []Problem{}, Disagreements: []Problem{}}
 	type rec struct{ k, v []byte }
 	var docs, shares, index []rec
+	var (
+		listed  map[string]*indexEntry
+		listErr error
+	)
 	err := view(w.db, func(tx *bolt.Tx) error {
+		listed, listErr = w.readIndex(tx)
 		for _, b := range []struct {
 			name []byte
 			into *[]rec
@@ -69,9 +75,14 @@ func (w *Wallet) Check() (*CheckReport, error) {
 		owner[string(e.k)] = string(e.v)
 	}
 	referenced := map[string]bool{}
+	opened, hashes := map[string]*Document{}, map[string][sha256.Size]byte{}
 	for _, r := range docs {
 		rep.Documents++
+		hashes[string(r.k)] = recordHash(r.v)
 		d, err := w.openDocument(string(r.k), r.v)
+		if err == nil {
+			opened[d.ID] = d
+		}
 		if err != nil {
 			rep.Problems = append(rep.Problems, Problem{DocumentID: string(r.k), Item: "record", Reason: reasonOf(err)})
 			continue
@@ -99,6 +110,7 @@ func (w *Wallet) Check() (*CheckReport, error) {
 				Reason: "names a blob no document refers to"})
 		}
 	}
+	rep.Problems = append(rep.Problems, checkIndex(listed, listErr, opened, hashes)...)
 	for _, r := range shares {
 		rep.Shares++
 		if _, err := w.openShare(string(r.k), r.v); err != nil {

@@ -78,7 +78,13 @@ func (w *Wallet) sealDocument(d *Document) ([]byte, error) {
 	return crypto.SealRecord(w.secrets.WalletKey, w.binding(kindDocument, d.ID), plain)
 }
 
+// testOnlyOpenDocument, when set by a test, is called for every document record opened.
+var testOnlyOpenDocument func(id string)
+
 func (w *Wallet) openDocument(id string, sealed []byte) (*Document, error) {
+	if testOnlyOpenDocument != nil {
+		testOnlyOpenDocument(id)
+	}
 	plain, err := crypto.OpenRecord(w.secrets.WalletKey, w.binding(kindDocument, id), sealed)
 	if err != nil {
 		return nil, &CorruptError{Kind: "document", ID: id, Err: err}
@@ -120,17 +126,42 @@ func (w *Wallet) List(docType string) ([]*Document, error) {
 			docs = append(docs, d)
 		}
 	}
+	sortListed(docs, func(d *Document) (string, time.Time) { return d.Type, d.CreatedAt })
+	return docs, nil
+}
+
+// sortListed orders listed items by type (in schema order), then creation time, in place;
+// each item's key is computed once and sorted along with it.
+func sortListed[T any](items []T, key func(T) (string, time.Time)) {
 	order := map[string]int{}
 	for i, t := range schema.TypeNames() {
 		order[t] = i
 	}
-	sort.SliceStable(docs, func(i, j int) bool {
-		if docs[i].Type != docs[j].Type {
-			return order[docs[i].Type] < order[docs[j].Type]
-		}
-		return docs[i].CreatedAt.Before(docs[j].CreatedAt)
-	})
-	return docs, nil
+	ks := listKeys[T]{items: items, rank: make([]int, len(items)), at: make([]int64, len(items))}
+	for i, it := range items {
+		t, at := key(it)
+		ks.rank[i], ks.at[i] = order[t], at.UnixNano()
+	}
+	sort.Stable(ks)
+}
+
+type listKeys[T any] struct {
+	items []T
+	rank  []int
+	at    []int64
+}
+
+func (k listKeys[T]) Len() int { return len(k.items) }
+func (k listKeys[T]) Less(i, j int) bool {
+	if k.rank[i] != k.rank[j] {
+		return k.rank[i] < k.rank[j]
+	}
+	return k.at[i] < k.at[j]
+}
+func (k listKeys[T]) Swap(i, j int) {
+	k.items[i], k.items[j] = k.items[j], k.items[i]
+	k.rank[i], k.rank[j] = k.rank[j], k.rank[i]
+	k.at[i], k.at[j] = k.at[j], k.at[i]
 }
 
 // Get returns the document whose ID is id or starts with it (a unique prefix).
@@ -210,6 +241,7 @@ func (w *Wallet) putDocument(tx *bolt.Tx, d *Document, newBlobs, dropBlobs []str
 	if err := unindexBlobs(tx, dropBlobs); err != nil {
 		return err
 	}
+	w.listed.touch(d.ID)
 	return tx.Bucket(bucketDocuments).Put([]byte(d.ID), sealed)
 }
 
@@ -286,6 +318,7 @@ func (w *Wallet) Remove(idOrPrefix string) (*Document, error) {
 		if err := unindexBlobs(tx, ids); err != nil {
 			return nil, err
 		}
+		w.listed.touch(d.ID)
 		return ids, tx.Bucket(bucketDocuments).Delete([]byte(d.ID))
 	})
 }

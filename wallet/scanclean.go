@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"errors"
+	"hash"
 	"io"
 
 	"github.com/paspor/paspor/wallet/scanmeta"
@@ -10,6 +11,9 @@ import (
 // scanCheck runs scanmeta over an attachment as it streams in. When cleaning, the bytes to
 // store are the cleaner's output (read them from the scanCheck); when keeping metadata, the
 // input is stored as it is and a copy of it goes through the same checks, to io.Discard.
+// Either way the checker's goroutine also feeds h with exactly the bytes to store, so that
+// hashing runs on one core while the caller encrypts on another; h may be read once finish
+// returned.
 type scanCheck struct {
 	out  io.Reader // what to store
 	pr   *io.PipeReader
@@ -25,21 +29,22 @@ type scanResult struct {
 
 var errScanStopped = errors.New("attachment storage stopped")
 
-func startScanCheck(src io.Reader, mediaType string, keep bool) *scanCheck {
+func startScanCheck(src io.Reader, mediaType string, keep bool, h hash.Hash) *scanCheck {
 	pr, pw := io.Pipe()
 	c := &scanCheck{pr: pr, pw: pw, keep: keep, done: make(chan scanResult, 1)}
 	if keep {
 		c.out = io.TeeReader(src, pw)
 		go func() {
-			rep, err := scanmeta.Clean(io.Discard, pr, mediaType, scanmeta.Limits{})
-			_, _ = io.Copy(io.Discard, pr) // let the tee finish even after a failed check
+			stored := io.TeeReader(pr, h)
+			rep, err := scanmeta.Clean(io.Discard, stored, mediaType, scanmeta.Limits{})
+			_, _ = io.Copy(io.Discard, stored) // let the tee finish even after a failed check
 			c.done <- scanResult{rep, err}
 		}()
 		return c
 	}
 	c.out = pr
 	go func() {
-		rep, err := scanmeta.Clean(pw, src, mediaType, scanmeta.Limits{})
+		rep, err := scanmeta.Clean(io.MultiWriter(h, pw), src, mediaType, scanmeta.Limits{})
 		pw.CloseWithError(err) // nil: the reader sees EOF
 		c.done <- scanResult{rep, err}
 	}()

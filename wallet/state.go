@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
@@ -16,7 +17,8 @@ import (
 
 // The wallet state is one sealed record (bucket "state", key "state") holding a counter and
 // a SHA-256 digest over every key and value of the record buckets (documents, the blob
-// index, shares, and the known partners and received feedback once they hold a record). Every write transaction of the wallet (Wallet.update) rewrites it and
+// index, shares, the list index, and the known partners and received feedback once they
+// hold a record). Every write transaction of the wallet (Wallet.update) rewrites it and
 // every unlock checks it, so a record copied back from an older file (rollback), a removed
 // one put back (resurrection), one deleted (a pruned share history) or a blob index entry
 // removed (so that the next writer deletes a committed scan) is reported as corrupt. It is
@@ -27,7 +29,7 @@ var (
 	bucketState = []byte("state")
 	keyState    = []byte("state")
 	// stateBuckets are the buckets the digest covers, in this order.
-	stateBuckets = [][]byte{bucketDocuments, bucketBlobs, bucketShares}
+	stateBuckets = [][]byte{bucketDocuments, bucketBlobs, bucketShares, bucketIndex}
 )
 
 // walletState is the sealed state record's plaintext.
@@ -42,6 +44,9 @@ func stateDigest(tx *bolt.Tx) ([]byte, error) {
 	h := sha256.New()
 	for _, name := range stateBuckets {
 		b := tx.Bucket(name)
+		if b == nil && bytes.Equal(name, bucketIndex) {
+			continue // the list index is made by the first write; once there, it is covered
+		}
 		if b == nil {
 			return nil, &CorruptError{Kind: "wallet file", ID: string(name), Err: errors.New("missing bucket")}
 		}
@@ -141,9 +146,13 @@ func checkState(tx *bolt.Tx, walletKey []byte, walletID string) (uint64, error) 
 // transaction: every change to the records goes through it.
 func (w *Wallet) update(fn func(tx *bolt.Tx) error) error {
 	next := w.counter + 1
+	w.listed = nil // touches of a transaction that failed before are void
 	err := update(w.db, func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
+		}
+		if err := w.refreshIndex(tx); err != nil {
+			return fmt.Errorf("failed to update the list index: %w", err)
 		}
 		if err := writeState(tx, w.secrets.WalletKey, w.hdr.WalletID, next); err != nil {
 			return fmt.Errorf("failed to seal the wallet state: %w", err)

@@ -199,6 +199,21 @@ func (s *sweepState) checkList(w *Wallet, docs []tamperDoc) {
 			s.wrong("list returned a different document " + d.ID)
 		}
 	}
+	// What `list` shows comes from the list index: it must match the documents too.
+	sums, err := w.ListSummaries("")
+	if err != nil {
+		s.fail("list summaries", err)
+		return
+	}
+	if len(sums) != len(docs) {
+		s.wrong(fmt.Sprintf("list summaries has %d documents, want %d", len(sums), len(docs)))
+	}
+	for _, got := range sums {
+		var d Document
+		if json.Unmarshal(want[got.ID], &d) != nil || !summaryEqual(got, summaryOf(&d)) {
+			s.wrong("list summaries differ for " + got.ID)
+		}
+	}
 }
 
 // checkDoc reports whether the document and all its attachments came back exactly.

@@ -84,7 +84,7 @@ func reportTamper(t *testing.T, plan *tamperPlan, results []flipResult) {
 	t.Logf("bbolt panics or faults recovered as ErrCorrupt (at least): %d", faults)
 	t.Logf("locality: %d flips inside one document's blob; %d left every other document readable",
 		local, localKept)
-	for _, want := range []string{"meta", "freelist", "leaf", "record", "index", "state", "blob"} {
+	for _, want := range []string{"meta", "freelist", "leaf", "record", "index", "state", "list", "blob"} {
 		if byRegion[want] == nil {
 			t.Errorf("no flip landed in a %s region: the wallet or the sample does not cover it", want)
 		}

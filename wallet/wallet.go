@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,6 +37,7 @@ type Wallet struct {
 	factor     factor.Store
 	now        func() time.Time // the clock for timestamps; never nil
 	counter    uint64           // the sealed state's counter as of the last write
+	listed     listTouches      // documents written in the current write transaction
 }
 
 // InitOptions configures a new wallet.
@@ -264,6 +266,10 @@ func (l *Locked) unlock(ctx context.Context, passphrase []byte, factor factor.St
 	if w.secrets == nil {
 		return nil, ErrUnlockFailed
 	}
+	// The KDF's memory (Argon2id's, 64 MiB by default) is garbage now: give it back before
+	// the state check reads every record, so a process's peak is the larger of the two, not
+	// their sum.
+	debug.FreeOSMemory()
 	if err := view(w.db, func(tx *bolt.Tx) error {
 		w.counter, err = checkState(tx, w.secrets.WalletKey, w.hdr.WalletID)
 		return err

@@ -112,6 +112,19 @@ func (m *expiryMarker) of(d *wallet.Document) *expiryView {
 	return &expiryView{Status: mark.Status, Field: mark.Field, Date: mark.Date, Days: mark.Days}
 }
 
+// ofSummary marks a document from its list-index summary, which carries the two dates the
+// rules read.
+func (m *expiryMarker) ofSummary(s *wallet.Summary) *expiryView {
+	fields := map[string]string{}
+	if s.ExpiryDate != "" {
+		fields["expiry_date"] = s.ExpiryDate
+	}
+	if s.IssueDate != "" {
+		fields["issue_date"] = s.IssueDate
+	}
+	return m.of(&wallet.Document{ID: s.ID, Type: s.Type, Fields: fields})
+}
+
 // text words a mark for a person: "expired 3 days ago", "expires in 12 days",
 // "stale: issued 120 days ago". A nil mark reads "-", as empty cells do in tables.
 func (v *expiryView) text() string {

@@ -29,8 +29,11 @@ type documentView struct {
 	Attachments []attachmentView  `json:"attachments"`
 	CreatedAt   string            `json:"created_at"`
 	UpdatedAt   string            `json:"updated_at"`
-	// Expiry is show's expiry mark (omitted when none, and outside show).
+	// Expiry is the expiry mark of show and list (omitted when none, and elsewhere).
 	Expiry *expiryView `json:"expiry,omitempty"`
+	// FeedbackOpen counts open partner feedback items on the document (list only; omitted
+	// when none).
+	FeedbackOpen int `json:"feedback_open,omitempty"`
 }
 
 func viewOf(d *wallet.Document) documentView {

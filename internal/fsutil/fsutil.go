@@ -54,7 +54,7 @@ func WriteFileFunc(path string, mode Mode, write func(io.Writer) error) error {
 		return fmt.Errorf("failed to create a temporary file for %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed; removes the extra link after Link
-	if err := write(tmp); err != nil {
+	if err := write(NewWriteback(tmp)); err != nil {
 		tmp.Close()
 		return namedFor(err, tmp.Name(), path)
 	}

@@ -27,7 +27,7 @@ func writeUnnamed(dir, path, base string, write func(io.Writer) error) (ok bool,
 	}
 	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
-	if err := write(f); err != nil {
+	if err := write(NewWriteback(f)); err != nil {
 		return true, err
 	}
 	if err := f.Sync(); err != nil {

@@ -34,7 +34,7 @@ func TestQuick(t *testing.T) {
 	}
 	for _, want := range []string{"| figure", "KDF default", "KDF cheap", "unlock an empty wallet", "list ",
 		"add a ", "share 3 documents", "small bundles", "peak RSS of add", "peak RSS of get",
-		"peak RSS of share", "peak RSS of open", "## Machine", "## How measured"} {
+		"peak RSS of share", "peak RSS of open", "peak RSS of list", "scan, beyond the KDF", "## Machine", "## How measured"} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}

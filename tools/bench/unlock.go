@@ -106,7 +106,8 @@ func (b *bench) kdfRows(ctx context.Context) ([]row, error) {
 }
 
 // unlockRows: a process that starts and exits (exit-codes), unlock of an empty wallet
-// (info), and list of 1,000 documents, each minus the cheap KDF run cold in a fresh process.
+// (info), and list of 1,000 and of 10,000 documents, each minus the cheap KDF run cold in a
+// fresh process, and the peak RSS of the 10,000-document list.
 func (b *bench) unlockRows(ctx context.Context) ([]row, error) {
 	// kdfRows ran first. A paspor process pays the KDF cold (its memory touched for the first
 	// time), so that is what is taken away to leave the unlock's own overhead.
@@ -116,12 +117,6 @@ func (b *bench) unlockRows(ctx context.Context) ([]row, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(empty.dir)
-	n := int(b.cfg.scaled(1000, 2))
-	full, err := b.walletWithDocuments(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(full.dir)
 	runs := b.cfg.shortRuns()
 	timed := func(name string, w *walletDir, args ...string) (time.Duration, error) {
 		ds, err := b.repeat(name, runs, side{cmd: func(int) *exec.Cmd { return w.cmd(ctx, b.paspor, args...) }})
@@ -138,15 +133,42 @@ func (b *bench) unlockRows(ctx context.Context) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := timed("list", full, "list")
-	if err != nil {
-		return nil, err
-	}
-	return []row{
+	rows := []row{
 		infoRow("process start and exit (exit-codes, no wallet)", ms(start)),
 		beyondKDFRow("unlock an empty wallet (info)", info, kdf, 20*time.Millisecond),
-		beyondKDFRow(fmt.Sprintf("list %d documents", n), list, kdf, 100*time.Millisecond),
-	}, nil
+	}
+	for _, count := range []int64{1000, 10000} {
+		n := int(b.cfg.scaled(count, 2))
+		full, err := b.walletWithDocuments(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		list, err := timed(fmt.Sprintf("list %d", n), full, "list")
+		if err != nil {
+			os.RemoveAll(full.dir)
+			return nil, err
+		}
+		figure := fmt.Sprintf("list %d documents", n)
+		if count == 1000 {
+			rows = append(rows, infoBeyondKDFRow(figure, list, kdf))
+			os.RemoveAll(full.dir)
+			continue
+		}
+		rows = append(rows, beyondKDFRow(figure, list, kdf, 150*time.Millisecond))
+		os.Remove(b.rssFile)
+		_, err = output(full.cmd(ctx, b.pasporRSS, "list"))
+		os.RemoveAll(full.dir)
+		if err != nil {
+			return nil, fmt.Errorf("peak RSS of list: %w", err)
+		}
+		kib, err := readVmHWM(b.rssFile)
+		if err != nil {
+			return nil, fmt.Errorf("peak RSS of list: %w", err)
+		}
+		fmt.Fprintf(b.log, "bench: peak RSS of list %d: %d KiB\n", n, kib)
+		rows = append(rows, rssRow(fmt.Sprintf("peak RSS of list, %d documents", n), kib, 32<<10))
+	}
+	return rows, nil
 }
 
 // walletWithDocuments fills a cheap-KDF wallet through the library, in one process: making
@@ -169,6 +191,9 @@ func (b *bench) walletWithDocuments(ctx context.Context, n int) (*walletDir, err
 		fields := map[string]string{"document_no": fmt.Sprintf("C%08d", i), "expiry_date": "2031-05-01", "issuing_country": "DE"}
 		if _, err := wl.Add("passport", fmt.Sprintf("passport %d", i), fields, nil, wallet.AddOptions{}); err != nil {
 			return nil, err
+		}
+		if (i+1)%2500 == 0 {
+			fmt.Fprintf(b.log, "bench: list: made %d/%d documents\n", i+1, n)
 		}
 	}
 	return w, nil
