@@ -15,9 +15,9 @@ func TestErrorsNameThePath(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "x.age")
 		err := WriteFileFunc(path, mode, func(w io.Writer) error {
-			f := w.(*os.File)
+			f := w.(*writeback).f
 			f.Close() // the next write fails with a *PathError naming the file
-			_, err := f.Write([]byte("x"))
+			_, err := w.Write([]byte("x"))
 			return err
 		})
 		if err == nil {
