@@ -26,6 +26,9 @@ import (
 type ImportInput struct {
 	Documents []*Document
 	Shares    []ShareRecord
+	// Feedback is imported feedback, kept as recorded (ReceivedAt included); each must be
+	// about a share of Shares or of the wallet that went to its partner key.
+	Feedback []FeedbackRecord
 	// Scans must call each once for every attachment of every document, in the order of
 	// Documents and their Attachments, and return each's first error. An error from reading r
 	// means the source is bad: everything stored from it is dropped.
@@ -34,16 +37,19 @@ type ImportInput struct {
 
 // ImportReport says what an import added and what it left alone.
 type ImportReport struct {
-	Added         []string // IDs of the documents added
-	Skipped       []string // IDs of documents the wallet already held, left as they are
-	SharesAdded   int
-	SharesSkipped int // share records already in the history
+	Added           []string // IDs of the documents added
+	Skipped         []string // IDs of documents the wallet already held, left as they are
+	SharesAdded     int
+	SharesSkipped   int // share records already in the history
+	FeedbackAdded   int
+	FeedbackSkipped int // feedback already in the wallet
 }
 
 var restoredDocID = regexp.MustCompile(`^[0-9a-hjkmnp-tv-z]{8}$`)
 
-// Import adds documents and share records, keeping their IDs, and skips those the wallet
-// already holds (by document ID, by bundle ID): a merge. Every document is checked against
+// Import adds documents, share records and feedback, keeping their IDs, and skips those the
+// wallet already holds (by document ID, bundle ID, feedback ID): a merge. Shares that answered
+// a request pin their partners as sharing did. Every document is checked against
 // the schema before any scan is read; the scans are stored as given (byte-identical, metadata
 // kept), each checked against its declared size, hash and media type; and one transaction
 // then commits every document and share at once, so a failure anywhere adds nothing.
@@ -146,9 +152,12 @@ func (w *Wallet) commitImport(tx *bolt.Tx, in ImportInput, skip []bool, stored [
 		if err := w.putShare(tx, s); err != nil {
 			return err
 		}
+		if err := w.pinRestored(tx, s); err != nil {
+			return err
+		}
 		rep.SharesAdded++
 	}
-	return nil
+	return w.commitFeedback(tx, in.Feedback, rep)
 }
 
 // checkImport checks documents as Add would have made them: the wallet's ID spelling, a known

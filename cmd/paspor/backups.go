@@ -52,11 +52,15 @@ func backupContents(w *wallet.Wallet) (*backup.Contents, []*wallet.Document, err
 	}
 	for i, s := range shares {
 		bs := backup.Share{BundleID: s.BundleID, CreatedAt: s.CreatedAt.UTC(), ExpiresAt: s.ExpiresAt.UTC(),
-			Audience: s.Audience, Nonce: s.Nonce, Purpose: s.Purpose, Documents: make([]backup.SharedDocument, len(s.Documents))}
+			Audience: s.Audience, Nonce: s.Nonce, Purpose: s.Purpose, RequestID: s.RequestID, Partner: s.Partner,
+			PartnerKey: s.PartnerKey, Partial: s.Partial, Documents: make([]backup.SharedDocument, len(s.Documents))}
 		for j, d := range s.Documents {
 			bs.Documents[j] = backup.SharedDocument{ID: d.ID, Type: d.Type, Fields: nonNil(d.Fields), Attachments: nonNil(d.Attachments)}
 		}
 		c.History[i] = bs
+	}
+	if c.Feedback, err = backupFeedback(w); err != nil {
+		return nil, nil, err
 	}
 	return c, docs, nil
 }
@@ -74,12 +78,14 @@ func importInput(b *backup.Backup) wallet.ImportInput {
 	}
 	for _, s := range b.Contents.History {
 		ws := wallet.ShareRecord{BundleID: s.BundleID, CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt,
-			Audience: s.Audience, Nonce: s.Nonce, Purpose: s.Purpose}
+			Audience: s.Audience, Nonce: s.Nonce, Purpose: s.Purpose, RequestID: s.RequestID, Partner: s.Partner,
+			PartnerKey: s.PartnerKey, Partial: s.Partial}
 		for _, d := range s.Documents {
 			ws.Documents = append(ws.Documents, wallet.SharedDocument{ID: d.ID, Type: d.Type, Fields: d.Fields, Attachments: d.Attachments})
 		}
 		in.Shares = append(in.Shares, ws)
 	}
+	in.Feedback = importFeedback(b.Contents.Feedback)
 	return in
 }
 

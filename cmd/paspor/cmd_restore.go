@@ -38,12 +38,14 @@ func newRestoreCommand(g *globals) *cobra.Command {
 Where --wallet (or PASPOR_WALLET, or the default path) names no wallet, restore creates one
 as init does: a new passphrase (asked twice, or --passphrase-file), a new device secret in
 the OS keyring or in --factor-file, and a new recovery code, printed once. The new wallet
-holds the backup's documents under their IDs, byte-identical scans, the share history and
-the holder key, so "paspor key" prints what partners pinned.
+holds the backup's documents under their IDs, byte-identical scans, the share history, the
+partners it pinned (so share --request still knows them and still refuses a changed key),
+the received feedback and the holder key, so "paspor key" prints what partners pinned.
 
 Where a wallet exists, restore merges the backup into it (its passphrase unlocks it as
-usual): documents and share records it does not hold are added under their IDs, those it
-holds are left as they are and listed as skipped. The wallet keeps its own holder key.
+usual): documents, share records and feedback it does not hold are added under their IDs,
+those it holds are left as they are and listed as skipped. The wallet keeps its own holder
+key, and a partner it knows from a later share keeps the key of that share.
 
 Before anything is written, the signature over SHA256SUMS, the manifest, every document,
 the history and the tar structure are checked; when BACKUP is a file, every scan is checked
@@ -76,7 +78,8 @@ type restoreResult struct {
 	Skipped        []string `json:"skipped"`
 	SharesAdded    int      `json:"shares_added"`
 	SharesSkipped  int      `json:"shares_skipped"`
-	FeedbackLeft   int      `json:"feedback_not_restored,omitempty"`
+	FeedbackAdded  int      `json:"feedback_added"`
+	FeedbackSkip   int      `json:"feedback_skipped"`
 	Factor         string   `json:"factor,omitempty"`
 	FactorFile     string   `json:"factor_file,omitempty"`
 	RecoveryCode   string   `json:"recovery_code,omitempty"`
@@ -165,12 +168,11 @@ func restoreNew(ctx context.Context, g *globals, file string, oopts backup.OpenO
 	if fs.Kind() == wallet.FactorFile {
 		res.FactorFile = g.factorFilePath()
 	}
-	warnFeedback(g, res.FeedbackLeft)
 	if g.json {
 		return printJSON(g.stdout, res)
 	}
-	fmt.Fprintf(g.stdout, "Restored wallet %s from the backup of wallet %s made %s\n  file:          %s\n  second factor: %s\n  holder key:    %s (the backup's; partners' pins keep working)\n  restored:      %d document(s), %d share record(s)\n\n",
-		res.WalletID, res.BackupWalletID, res.BackupCreated, path, fs.Describe(), res.Fingerprint, len(res.Added), res.SharesAdded)
+	fmt.Fprintf(g.stdout, "Restored wallet %s from the backup of wallet %s made %s\n  file:          %s\n  second factor: %s\n  holder key:    %s (the backup's; partners' pins keep working)\n  restored:      %d document(s), %d share record(s), %d feedback\n\n",
+		res.WalletID, res.BackupWalletID, res.BackupCreated, path, fs.Describe(), res.Fingerprint, len(res.Added), res.SharesAdded, res.FeedbackAdded)
 	printRecoveryCode(g, code)
 	return nil
 }
@@ -197,12 +199,11 @@ func restoreMerge(ctx context.Context, g *globals, file string, oopts backup.Ope
 	}
 	res := restoreSummary(b, rep)
 	res.WalletID, res.Path, res.HolderKeyKept = w.ID(), g.walletFile(), sameKey(w.SigningKey(), b.SigningKey)
-	warnFeedback(g, res.FeedbackLeft)
 	if g.json {
 		return printJSON(g.stdout, res)
 	}
-	fmt.Fprintf(g.stdout, "merged the backup of wallet %s (made %s) into wallet %s: added %d document(s), skipped %d already here; added %d share record(s), skipped %d\n",
-		res.BackupWalletID, res.BackupCreated, res.WalletID, len(res.Added), len(res.Skipped), res.SharesAdded, res.SharesSkipped)
+	fmt.Fprintf(g.stdout, "merged the backup of wallet %s (made %s) into wallet %s: added %d document(s), skipped %d already here; added %d share record(s), skipped %d; added %d feedback, skipped %d\n",
+		res.BackupWalletID, res.BackupCreated, res.WalletID, len(res.Added), len(res.Skipped), res.SharesAdded, res.SharesSkipped, res.FeedbackAdded, res.FeedbackSkip)
 	if len(res.Skipped) > 0 {
 		fmt.Fprintf(g.stdout, "skipped (this wallet's copy kept): %s\n", strings.Join(res.Skipped, " "))
 	}
@@ -216,13 +217,5 @@ func restoreMerge(ctx context.Context, g *globals, file string, oopts backup.Ope
 func restoreSummary(b *backup.Backup, rep *wallet.ImportReport) restoreResult {
 	return restoreResult{BackupWalletID: b.Manifest.WalletID, BackupCreated: b.Manifest.CreatedAt.Format(time.RFC3339),
 		Fingerprint: b.Fingerprint, Added: nonNil(rep.Added), Skipped: nonNil(rep.Skipped),
-		SharesAdded: rep.SharesAdded, SharesSkipped: rep.SharesSkipped, FeedbackLeft: len(b.Contents.Feedback)}
-}
-
-// warnFeedback says that feedback in the backup was checked but not restored: this wallet
-// has no place for it yet.
-func warnFeedback(g *globals, n int) {
-	if n > 0 {
-		warnf(g.stderr, "%d feedback entr(ies) in the backup were not restored: this paspor does not store feedback", n)
-	}
+		SharesAdded: rep.SharesAdded, SharesSkipped: rep.SharesSkipped, FeedbackAdded: rep.FeedbackAdded, FeedbackSkip: rep.FeedbackSkipped}
 }

@@ -47,7 +47,10 @@ func backupScriptCommands() map[string]func(ts *testscript.TestScript, neg bool,
 		// its tar and encrypt it again to the same key, as OUT. EDIT is drop NAME (remove an
 		// entry), add NAME (append one), resign (change the manifest's wallet_id, fix
 		// SHA256SUMS and sign it with a new key named in the manifest) or forge (the same, with
-		// holder.pub and holder.key replaced too: a whole backup made by another key).
+		// holder.pub and holder.key replaced too: a whole backup made by another key), or
+		// replace NAME OLD NEW (the first OLD in entry NAME becomes NEW, SHA256SUMS left) or
+		// replace-signed NAME OLD NEW (the same, then SHA256SUMS fixed and signed with the
+		// backup's own holder.key: a change its holder could make).
 		"backupedit": func(ts *testscript.TestScript, neg bool, args []string) {
 			if neg || len(args) < 4 {
 				ts.Fatalf("usage: backupedit IDENTITY IN OUT drop|add|resign|forge [NAME]")
@@ -68,6 +71,18 @@ func backupScriptCommands() map[string]func(ts *testscript.TestScript, neg bool,
 				h := *hdrs[len(hdrs)-1]
 				h.Name, h.Size = args[4], 9
 				hdrs, datas = append(hdrs, &h), append(datas, []byte("%PDF-1.7\n"))
+			case "replace", "replace-signed":
+				if len(args) != 7 {
+					ts.Fatalf("usage: backupedit IDENTITY IN OUT %s NAME OLD NEW", args[3])
+				}
+				i := slices.IndexFunc(hdrs, func(h *tar.Header) bool { return h.Name == args[4] })
+				if i < 0 || !bytes.Contains(datas[i], []byte(args[5])) {
+					ts.Fatalf("backupedit: no %q in entry %s", args[5], args[4])
+				}
+				datas[i] = bytes.Replace(datas[i], []byte(args[5]), []byte(args[6]), 1)
+				if args[3] == "replace-signed" {
+					resignWithHolder(ts, hdrs, datas)
+				}
 			case "resign", "forge":
 				resignBackup(ts, hdrs, datas, args[3] == "forge")
 			default:
@@ -145,6 +160,32 @@ func resignBackup(ts *testscript.TestScript, hdrs []*tar.Header, datas [][]byte,
 		byName[h.Name] = datas[i]
 	}
 	slices.Sort(names)
+	for _, n := range names {
+		h := sha256.Sum256(byName[n])
+		sums.WriteString(hex.EncodeToString(h[:]) + "  " + n + "\n")
+	}
+	sig, err := crypto.SignSSHSIG(priv, "paspor-backup", strings.NewReader(sums.String()))
+	ts.Check(err)
+	datas[1], datas[2] = []byte(sums.String()), sig
+}
+
+// resignWithHolder re-hashes every entry into SHA256SUMS and signs it with the backup's own
+// holder.key, as the holder (or anyone holding the decrypted backup) could.
+func resignWithHolder(ts *testscript.TestScript, hdrs []*tar.Header, datas [][]byte) {
+	i := slices.IndexFunc(hdrs, func(h *tar.Header) bool { return h.Name == "holder.key" })
+	raw, err := ssh.ParseRawPrivateKey(datas[i])
+	ts.Check(err)
+	priv := *raw.(*ed25519.PrivateKey)
+	var names []string
+	byName := map[string][]byte{}
+	for i, h := range hdrs {
+		if h.Name != "SHA256SUMS" && h.Name != "SHA256SUMS.sig" {
+			names = append(names, h.Name)
+			byName[h.Name] = datas[i]
+		}
+	}
+	slices.Sort(names)
+	var sums strings.Builder
 	for _, n := range names {
 		h := sha256.Sum256(byName[n])
 		sums.WriteString(hex.EncodeToString(h[:]) + "  " + n + "\n")

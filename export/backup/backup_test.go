@@ -55,7 +55,7 @@ func TestRoundTrip(t *testing.T) {
 	if !b.SigningKey.Equal(testKey(1)) {
 		t.Error("the holder key differs")
 	}
-	if b.Manifest.Counts != (Counts{Documents: 3, Scans: 2, Shares: 1}) {
+	if b.Manifest.Counts != (Counts{Documents: 3, Scans: 2, Shares: 2, Feedback: 1}) {
 		t.Errorf("counts %+v", b.Manifest.Counts)
 	}
 	if b.Scans(func(int, int, io.Reader) error { return nil }) == nil {
@@ -219,6 +219,32 @@ func TestRejects(t *testing.T) {
 		{"a key in another case, re-signed", ReasonInvalid, edit(func(es []tarEntry) []tarEntry {
 			i := index(docPath("a2b3c4d5"))
 			es[i].data = bytes.Replace(es[i].data, []byte(`"city"`), []byte(`"City"`), 1)
+			return resign(t, es, testKey(1))
+		}), OpenOptions{}},
+		{"a feedback entry changed, hash left", ReasonHash, edit(func(es []tarEntry) []tarEntry {
+			i := index(feedbackName)
+			es[i].data = bytes.Replace(es[i].data, []byte("misspelt"), []byte("mis-spelt"), 1)
+			return es
+		}), OpenOptions{}},
+		{"a share's partner_key changed, re-signed", ReasonInvalid, edit(func(es []tarEntry) []tarEntry {
+			i := index(historyName)
+			other := crypto.SSHPublicKeyLine(testKey(4).Public().(ed25519.PublicKey), "")
+			es[i].data = bytes.Replace(es[i].data, []byte(testPartnerKey), []byte(other), 1)
+			return resign(t, es, testKey(1))
+		}), OpenOptions{}},
+		{"feedback about a document the bundle did not hold, re-signed", ReasonInvalid, edit(func(es []tarEntry) []tarEntry {
+			i := index(feedbackName)
+			es[i].data = bytes.Replace(es[i].data, []byte(`"document_id": "a2b3c4d5"`), []byte(`"document_id": "p1073xwb"`), 1)
+			return resign(t, es, testKey(1))
+		}), OpenOptions{}},
+		{"a share's request fields half set, re-signed", ReasonInvalid, edit(func(es []tarEntry) []tarEntry {
+			i := index(historyName)
+			es[i].data = bytes.Replace(es[i].data, []byte(`"request_id": "77777777777777777777777777777777",`), nil, 1)
+			return resign(t, es, testKey(1))
+		}), OpenOptions{}},
+		{"feedback with a control character in a message, re-signed", ReasonInvalid, edit(func(es []tarEntry) []tarEntry {
+			i := index(feedbackName)
+			es[i].data = bytes.Replace(es[i].data, []byte("misspelt"), []byte(`mis\u001bspelt`), 1)
 			return resign(t, es, testKey(1))
 		}), OpenOptions{}},
 		{"too large", ReasonTooLarge, plain, OpenOptions{MaxTotalSize: int64(len(plain)) - 1}},

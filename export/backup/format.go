@@ -101,12 +101,19 @@ type Attachment struct {
 
 // Share is one entry of history.json: a bundle the holder handed out (names, no values).
 type Share struct {
-	BundleID  string           `json:"bundle_id"`
-	CreatedAt time.Time        `json:"created_at"`
-	ExpiresAt time.Time        `json:"expires_at"`
-	Audience  []string         `json:"audience"`
-	Nonce     string           `json:"nonce,omitempty"`
-	Purpose   string           `json:"purpose,omitempty"`
+	BundleID  string    `json:"bundle_id"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Audience  []string  `json:"audience"`
+	Nonce     string    `json:"nonce,omitempty"`
+	Purpose   string    `json:"purpose,omitempty"`
+	// RequestID, Partner and PartnerKey are set, all three, when the share answered a signed
+	// request: its ID, the partner's display name and its "ssh-ed25519 <base64>" key.
+	RequestID  string `json:"request_id,omitempty"`
+	Partner    string `json:"partner,omitempty"`
+	PartnerKey string `json:"partner_key,omitempty"`
+	// Partial is true when the bundle left out mandatory items of the request.
+	Partial   bool             `json:"partial,omitempty"`
 	Documents []SharedDocument `json:"documents"`
 }
 
@@ -116,18 +123,6 @@ type SharedDocument struct {
 	Type        string   `json:"type"`
 	Fields      []string `json:"fields"`
 	Attachments []string `json:"attachments"`
-}
-
-// Feedback is one entry of feedback.json: partner feedback the holder received, kept as the
-// partner signed it (the decrypted paspor-feedback/1 file), so that a restore checks the
-// partner's signature again rather than trusting the backup's word for it.
-type Feedback struct {
-	// ReceivedAt is when the holder imported it.
-	ReceivedAt time.Time `json:"received_at"`
-	// Signed is the feedback file exactly as received after decryption.
-	Signed string `json:"signed"`
-	// Resolved says whether the holder marked it resolved.
-	Resolved bool `json:"resolved,omitempty"`
 }
 
 // Contents is everything a backup holds except the scans' bytes.
@@ -258,6 +253,9 @@ func (s *Share) validate() error {
 	case s.Purpose != "" && (!termsafe.Clean(s.Purpose) || utf8.RuneCountInString(s.Purpose) > 512):
 		return errors.New("invalid purpose")
 	}
+	if err := s.validateRequest(); err != nil {
+		return err
+	}
 	for _, a := range s.Audience {
 		if a == "" || len(a) > 16<<10 || !termsafe.Clean(a) {
 			return errors.New("invalid audience")
@@ -275,13 +273,6 @@ func (s *Share) validate() error {
 				return errors.New("invalid field or attachment name")
 			}
 		}
-	}
-	return nil
-}
-
-func (f *Feedback) validate() error {
-	if !validTime(f.ReceivedAt) || f.Signed == "" || len(f.Signed) > 256<<10 || !utf8.ValidString(f.Signed) {
-		return errors.New("invalid feedback entry")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/paspor/paspor/crypto"
 	"github.com/paspor/paspor/export"
 )
 
@@ -51,10 +52,21 @@ func testContents() *Contents {
 		},
 		History: []Share{{BundleID: "4da1d6628ee24da1d6628ee24da1d662", CreatedAt: testNow.Add(-time.Hour), ExpiresAt: testNow.Add(time.Hour),
 			Audience: []string{"age17n7ek6srwal9wknq3k8s6a8cdy3ykq4v9fa0rmw6mgsfyjyuyc0qvzf2tv"}, Nonce: "n-1", Purpose: "account opening",
-			Documents: []SharedDocument{{ID: "p1073xwb", Type: "passport", Fields: []string{"document_no"}, Attachments: []string{}}}}},
-		Feedback: []Feedback{},
+			Documents: []SharedDocument{{ID: "p1073xwb", Type: "passport", Fields: []string{"document_no"}, Attachments: []string{}}}},
+			{BundleID: "5eb2e7739ff35eb2e7739ff35eb2e773", CreatedAt: testNow.Add(-30 * time.Minute), ExpiresAt: testNow.Add(time.Hour),
+				Audience: []string{"age17n7ek6srwal9wknq3k8s6a8cdy3ykq4v9fa0rmw6mgsfyjyuyc0qvzf2tv"}, Nonce: "0123456789abcdef0123456789abcdef",
+				RequestID: "77777777777777777777777777777777", Partner: "Example Bank", PartnerKey: testPartnerKey, Partial: true,
+				Documents: []SharedDocument{{ID: "a2b3c4d5", Type: "address", Fields: []string{"city"}, Attachments: []string{}}}}},
+		Feedback: []Feedback{{FeedbackID: "88888888888888888888888888888888", BundleID: "5eb2e7739ff35eb2e7739ff35eb2e773",
+			RequestID: "77777777777777777777777777777777", Partner: "Example Bank", PartnerKey: testPartnerKey,
+			CreatedAt: testNow.Add(-20 * time.Minute), ReceivedAt: testNow.Add(-10*time.Minute + 123456789),
+			Items: []FeedbackItem{{Source: "data", DocumentID: "a2b3c4d5", Type: "address", Field: "city",
+				DataHash: sum([]byte("London")), Message: "the city is misspelt"}}}},
 	}
 }
+
+// testPartnerKey is the signing key of the partner testContents' second share answered.
+var testPartnerKey = crypto.SSHPublicKeyLine(testKey(3).Public().(ed25519.PublicKey), "")
 
 // scanOf maps testContents' attachments to testScans.
 func scanOf(d, a int) []byte {

@@ -345,8 +345,11 @@ func (b *Backup) readLists(sums map[string]string) error {
 	}
 	for i := range b.Contents.Feedback {
 		if err := b.Contents.Feedback[i].validate(); err != nil {
-			return reject(ReasonInvalid, "feedback.json: entry %d is invalid", i+1)
+			return reject(ReasonInvalid, "feedback.json: entry %d is invalid: %v", i+1, err)
 		}
+	}
+	if err := checkFeedbackAgainstHistory(b.Contents.History, b.Contents.Feedback); err != nil {
+		return reject(ReasonInvalid, "feedback.json: %v", err)
 	}
 	c := b.Manifest.Counts
 	if b.Contents.History == nil || b.Contents.Feedback == nil || len(b.Contents.History) != c.Shares || len(b.Contents.Feedback) != c.Feedback ||

@@ -10,7 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// maxDepth caps JSON nesting; history.json, the deepest, nests four levels.
+// maxDepth caps JSON nesting; feedback.json, the deepest, nests five levels (an item's
+// file_hashes).
 const maxDepth = 8
 
 // keyPattern is what every JSON key must look like. Known keys (and field names) are
