@@ -59,7 +59,7 @@ type feedbackView struct {
 // import).
 func feedbackViewOf(f *wallet.FeedbackRecord, docs map[string]*wallet.Document) feedbackView {
 	v := feedbackView{FeedbackID: f.FeedbackID, BundleID: f.BundleID, RequestID: f.RequestID, Partner: f.Partner,
-		PartnerKey: f.PartnerKey, Fingerprint: keyFingerprint(f.PartnerKey), CreatedAt: f.CreatedAt, ReceivedAt: f.ReceivedAt,
+		PartnerKey: f.PartnerKey, Fingerprint: keyFingerprint(f.PartnerKey), CreatedAt: f.CreatedAt.UTC().Truncate(time.Second), ReceivedAt: f.ReceivedAt.UTC().Truncate(time.Second),
 		Items: []feedbackItemView{}}
 	for _, it := range f.Items {
 		resolved := docs != nil && itemResolved(f, it, docs[it.DocumentID])

@@ -67,6 +67,16 @@ func runFeedbackImport(ctx context.Context, g *globals, path string) error {
 		return err
 	}
 	if g.json {
+		// The wallet stamped the time received: print the record as stored.
+		records, err := w.Feedback()
+		if err != nil {
+			return err
+		}
+		for i := range records {
+			if records[i].FeedbackID == rec.FeedbackID {
+				rec = records[i]
+			}
+		}
 		return printJSON(g.stdout, feedbackViewOf(&rec, nil))
 	}
 	fmt.Fprintf(g.stdout, "imported feedback %s from %s about bundle %s: %d item(s)\n",

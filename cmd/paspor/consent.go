@@ -48,7 +48,7 @@ type consentItem struct {
 type consentDocument struct {
 	ID     string        `json:"id"`
 	Type   string        `json:"type"`
-	Label  string        `json:"label,omitempty"`
+	Label  string        `json:"label"`
 	Fields []consentItem `json:"fields"`
 	Scans  []consentItem `json:"scans"`
 }

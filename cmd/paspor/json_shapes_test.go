@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,7 +27,8 @@ import (
 //	jsonrun SHAPE MODE ARGS...
 //
 // runs paspor ARGS --json and checks stdout (MODE: object, array of SHAPE, or lines, one
-// compact SHAPE a line; or error: the command fails and stderr is one SHAPE line). TestJSONShapesCoverEveryCommand walks the cobra tree: a command
+// compact SHAPE a line; or error: the command fails and stderr is one SHAPE line). MODE:CODE
+// (object:12) expects exit code CODE with data on stdout. TestJSONShapesCoverEveryCommand walks the cobra tree: a command
 // with neither a jsonrun line nor a row in noJSONData fails it.
 
 const jsonDoc = "../../docs/json.md"
@@ -274,8 +278,19 @@ func jsonScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, a
 			}
 			shapes, err := readJSONShapes()
 			ts.Check(err)
+			mode, code, err := jsonRunMode(args[1])
+			ts.Check(err)
 			err = ts.Exec("paspor", append(slices.Clone(args[2:]), "--json")...)
-			if args[1] == "error" {
+			if code != 0 {
+				// MODE:CODE: the command prints its data and exits CODE (expiring's 12, a
+				// rejected bundle's 9).
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || ee.ExitCode() != code {
+					ts.Fatalf("paspor %s --json: %v, want exit %d\n%s", strings.Join(args[2:], " "), err, code, ts.ReadFile("stderr"))
+				}
+				err = nil
+			}
+			if mode == "error" {
 				// MODE error: the command must fail, with one compact error object on stderr.
 				if err == nil {
 					ts.Fatalf("paspor %s --json succeeded, want an error", strings.Join(args[2:], " "))
@@ -286,9 +301,22 @@ func jsonScriptCommands() map[string]func(ts *testscript.TestScript, neg bool, a
 			if err != nil {
 				ts.Fatalf("paspor %s --json: %v\n%s", strings.Join(args[2:], " "), err, ts.ReadFile("stderr"))
 			}
-			ts.Check(checkJSONOutput(shapes, args[0], args[1], []byte(ts.ReadFile("stdout"))))
+			ts.Check(checkJSONOutput(shapes, args[0], mode, []byte(ts.ReadFile("stdout"))))
 		},
 	}
+}
+
+// jsonRunMode splits jsonrun's MODE[:CODE] into the mode and the exit code expected (0: success).
+func jsonRunMode(arg string) (mode string, code int, err error) {
+	mode, c, ok := strings.Cut(arg, ":")
+	if !ok {
+		return mode, 0, nil
+	}
+	code, err = strconv.Atoi(c)
+	if err != nil || code <= 0 || mode == "error" {
+		return "", 0, fmt.Errorf("jsonrun MODE %q: want MODE or MODE:CODE with CODE > 0 (not with error)", arg)
+	}
+	return mode, code, nil
 }
 
 // TestJSONShapesCoverEveryCommand fails for a command that prints data without a jsonrun
