@@ -55,7 +55,7 @@ func TestRoundTrip(t *testing.T) {
 	if !b.SigningKey.Equal(testKey(1)) {
 		t.Error("the holder key differs")
 	}
-	if b.Manifest.Counts != (Counts{Documents: 3, Scans: 2, Shares: 2, Feedback: 1}) {
+	if b.Manifest.Counts != (Counts{Documents: 3, Scans: 2, Shares: 3, Feedback: 1}) {
 		t.Errorf("counts %+v", b.Manifest.Counts)
 	}
 	if b.Scans(func(int, int, io.Reader) error { return nil }) == nil {

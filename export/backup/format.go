@@ -103,6 +103,8 @@ type Attachment struct {
 type Share struct {
 	BundleID  string    `json:"bundle_id"`
 	CreatedAt time.Time `json:"created_at"`
+	// ExpiresAt is the zero time, 0001-01-01T00:00:00Z, for a Telegram Passport share,
+	// which has no expiry.
 	ExpiresAt time.Time `json:"expires_at"`
 	Audience  []string  `json:"audience"`
 	Nonce     string    `json:"nonce,omitempty"`
@@ -244,7 +246,8 @@ func (s *Share) validate() error {
 	switch {
 	case !walletIDPattern.MatchString(s.BundleID):
 		return errors.New("invalid bundle_id")
-	case !validTime(s.CreatedAt) || !validTime(s.ExpiresAt):
+	// A Telegram Passport share has no expiry: its expires_at is the zero time.
+	case !validTime(s.CreatedAt) || (!s.ExpiresAt.IsZero() && !validTime(s.ExpiresAt)):
 		return errors.New("invalid times")
 	case len(s.Audience) == 0 || len(s.Audience) > 64:
 		return errors.New("invalid audience")

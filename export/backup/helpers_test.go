@@ -56,6 +56,10 @@ func testContents() *Contents {
 			{BundleID: "5eb2e7739ff35eb2e7739ff35eb2e773", CreatedAt: testNow.Add(-30 * time.Minute), ExpiresAt: testNow.Add(time.Hour),
 				Audience: []string{"age17n7ek6srwal9wknq3k8s6a8cdy3ykq4v9fa0rmw6mgsfyjyuyc0qvzf2tv"}, Nonce: "0123456789abcdef0123456789abcdef",
 				RequestID: "77777777777777777777777777777777", Partner: "Example Bank", PartnerKey: testPartnerKey, Partial: true,
+				Documents: []SharedDocument{{ID: "a2b3c4d5", Type: "address", Fields: []string{"city"}, Attachments: []string{}}}},
+			// A Telegram Passport share: no expiry (the zero time).
+			{BundleID: "6fc3f8840aa46fc3f8840aa46fc3f884", CreatedAt: testNow.Add(-20 * time.Minute),
+				Audience: []string{"telegram-bot:SHA256:0f7d2b8c"}, Nonce: "tg-nonce",
 				Documents: []SharedDocument{{ID: "a2b3c4d5", Type: "address", Fields: []string{"city"}, Attachments: []string{}}}}},
 		Feedback: []Feedback{{FeedbackID: "88888888888888888888888888888888", BundleID: "5eb2e7739ff35eb2e7739ff35eb2e773",
 			RequestID: "77777777777777777777777777777777", Partner: "Example Bank", PartnerKey: testPartnerKey,
