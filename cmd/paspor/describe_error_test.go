@@ -50,7 +50,7 @@ func TestDescribeError(t *testing.T) {
 		{"tampered request", rq("request", request.ReasonSignature),
 			exitRejected, "request rejected (signature)", "changed or damaged after the partner signed it", ""},
 		{"request by another key", rq("request", request.ReasonSigner),
-			exitRejected, "request rejected (signer)", "someone else may be using this partner's name", ""},
+			exitRejected, "request rejected (signer)", "confirm its key by another channel", ""},
 		{"garbled request", rq("request", request.ReasonMalformed),
 			exitRejected, "request rejected (malformed)", "ask the partner to send it again", ""},
 		{"bad scope", rq("scope", request.ReasonScope),

@@ -32,7 +32,7 @@ func requestFileHints(reason string) []string {
 	case request.ReasonSignature:
 		return []string{"the request was changed or damaged after the partner signed it: nothing was shared; ask the partner to send it again"}
 	case request.ReasonSigner:
-		return []string{"the request is not signed by the key it names: nothing was shared; someone else may be using this partner's name"}
+		return []string{"the request is signed by another key than the partner's you know: someone else may be using this partner's name; confirm its key by another channel"}
 	case request.ReasonTooLarge, request.ReasonMalformed, request.ReasonFormat, request.ReasonNotCanonical, request.ReasonInvalid:
 		return []string{"this is not a paspor request this version can read: ask the partner to send it again, made with paspor partner request"}
 	}
