@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paspor/paspor/export/request"
 	"github.com/paspor/paspor/wallet"
 	"github.com/paspor/paspor/wallet/factor"
 )
@@ -42,6 +43,36 @@ func TestDescribeError(t *testing.T) {
 			exitInvalidInput, `"passport" matches 2 documents`, "name one by ID: ab1, ab2", ""},
 		{"interrupted", fmt.Errorf("failed to copy: %w", context.Canceled), exitInterrupted, "interrupted", "", ""},
 		{"unknown", errors.New("Disk on fire."), exitError, "disk on fire", "", ""},
+		{"expired request", fmt.Errorf("failed to read the request: %w", rq("request", request.ReasonExpired)),
+			exitRejected, "request rejected (expired)", "ask the partner for a new request", ""},
+		{"request from the future", rq("request", request.ReasonNotYetValid),
+			exitRejected, "request rejected (not_yet_valid)", "check this computer's clock", ""},
+		{"tampered request", rq("request", request.ReasonSignature),
+			exitRejected, "request rejected (signature)", "changed or damaged after the partner signed it", ""},
+		{"request by another key", rq("request", request.ReasonSigner),
+			exitRejected, "request rejected (signer)", "confirm its key by another channel", ""},
+		{"garbled request", rq("request", request.ReasonMalformed),
+			exitRejected, "request rejected (malformed)", "ask the partner to send it again", ""},
+		{"bad scope", rq("scope", request.ReasonScope),
+			exitRejected, "scope rejected (scope)", "ask the partner for a new request", ""},
+		{"replayed answer", rq("replay", request.ReasonReplay),
+			exitRejected, "replay rejected (replay)", "answers a new request (paspor partner request)", ""},
+		{"answer missing an element", rq("answer", request.ReasonMissing),
+			exitRejected, "answer rejected (missing)", "--partial", ""},
+		{"answer with an extra element", rq("answer", request.ReasonExtra),
+			exitRejected, "answer rejected (extra)", "more than the request asked for", "--partial"},
+		{"answer to another request", rq("answer", request.ReasonNonce),
+			exitRejected, "answer rejected (nonce)", "answers another request", ""},
+		{"answer to another audience", rq("answer", request.ReasonAudience),
+			exitRejected, "answer rejected (audience)", "forwarded", ""},
+		{"late answer", rq("answer", request.ReasonLate),
+			exitRejected, "answer rejected (late)", "issue a new request", ""},
+		{"stale proof of address", rq("answer", request.ReasonStale),
+			exitRejected, "answer rejected (stale)", "a recent one", ""},
+		{"feedback for another wallet", rq("feedback", request.ReasonHolder),
+			exitRejected, "feedback rejected (holder)", "paspor key", ""},
+		{"feedback by a stranger", rq("feedback", request.ReasonSignature),
+			exitRejected, "feedback rejected (signature)", "only from the partner a bundle went to", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,4 +95,9 @@ func TestDescribeError(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rq is a rejection by the request library, as it returns them.
+func rq(what, reason string) error {
+	return &request.RejectedError{What: what, Reason: reason, Detail: "a detail"}
 }

@@ -175,7 +175,7 @@ func describeError(err error) *userError {
 			hints: rejectionHints[rej.Reason]}
 	case errors.As(err, &rqr):
 		// Detail never quotes input (request.RejectedError says so); lower() keeps the style.
-		return &userError{msg: lower(rqr.Error()), code: exitRejected}
+		return &userError{msg: lower(rqr.Error()), code: exitRejected, hints: requestHints(rqr)}
 	case errors.As(err, &tgr):
 		return &userError{msg: lower(tgr.Error()), code: exitRejected, hints: telegramHints(tgr.Reason)}
 	case errors.As(err, &tgm):
