@@ -52,27 +52,45 @@ type initResult struct {
 	RecoveryCode string `json:"recovery_code"`
 }
 
-func runInit(ctx context.Context, g *globals, opts initOptions) error {
+// kdfParams are the KDF parameters --kdf-memory and --kdf-iterations ask for, checked.
+func (o *initOptions) kdfParams() (crypto.KDFParams, error) {
 	kdf := crypto.DefaultKDFParams()
-	kdf.MemoryKiB = opts.kdfMemoryMiB * 1024
-	kdf.Iterations = opts.kdfIterations
+	kdf.MemoryKiB = o.kdfMemoryMiB * 1024
+	kdf.Iterations = o.kdfIterations
 	if err := kdf.Validate(); err != nil {
-		return usageError(lower(err.Error()), "--kdf-memory takes MiB (at least 8), --kdf-iterations at least 1")
+		return kdf, usageError(lower(err.Error()), "--kdf-memory takes MiB (at least 8), --kdf-iterations at least 1")
 	}
-	path := g.walletFile()
-	fs, err := g.factorStore(wallet.FactorKeyring)
+	return kdf, nil
+}
+
+// newWalletSecrets is what init and restore ask before they create a wallet: its path, the
+// second factor's store (a key file must not exist yet) and the new passphrase, asked
+// twice, with a warning when it is weak. The caller clears pass.
+func newWalletSecrets(ctx context.Context, g *globals) (path string, fs factor.Store, pass []byte, err error) {
+	path = g.walletFile()
+	if fs, err = g.factorStore(wallet.FactorKeyring); err != nil {
+		return "", nil, nil, err
+	}
+	if err := checkNewKeyFile(path, fs); err != nil {
+		return "", nil, nil, err
+	}
+	if pass, err = g.passphrase(ctx, "New passphrase: ", true); err != nil {
+		return "", nil, nil, err
+	}
+	warnWeakPassphrase(g.stderr, pass)
+	return path, fs, pass, nil
+}
+
+func runInit(ctx context.Context, g *globals, opts initOptions) error {
+	kdf, err := opts.kdfParams()
 	if err != nil {
 		return err
 	}
-	if err := checkNewKeyFile(path, fs); err != nil {
-		return err
-	}
-	pass, err := g.passphrase(ctx, "New passphrase: ", true)
+	path, fs, pass, err := newWalletSecrets(ctx, g)
 	if err != nil {
 		return err
 	}
 	defer clear(pass)
-	warnWeakPassphrase(g.stderr, pass)
 	if kdf.Weak() {
 		warnf(g.stderr, "KDF parameters below the defaults (%d MiB, %d iterations) make passphrase guessing cheaper",
 			crypto.DefaultKDFParams().MemoryKiB/1024, crypto.DefaultKDFParams().Iterations)

@@ -89,11 +89,9 @@ func runRestore(ctx context.Context, g *globals, file string, opts restoreOption
 	path := g.walletFile()
 	_, statErr := os.Lstat(path)
 	merge := statErr == nil
-	kdf := crypto.DefaultKDFParams()
-	kdf.MemoryKiB = opts.kdf.kdfMemoryMiB * 1024
-	kdf.Iterations = opts.kdf.kdfIterations
-	if err := kdf.Validate(); err != nil {
-		return usageError(lower(err.Error()), "--kdf-memory takes MiB (at least 8), --kdf-iterations at least 1")
+	kdf, err := opts.kdf.kdfParams()
+	if err != nil {
+		return err
 	}
 	oopts, err := opts.secrets.openOptions(ctx, g)
 	if err != nil {
@@ -127,20 +125,11 @@ func verifyBackupFile(ctx context.Context, g *globals, file string, oopts backup
 }
 
 func restoreNew(ctx context.Context, g *globals, file string, oopts backup.OpenOptions, kdf crypto.KDFParams) error {
-	path := g.walletFile()
-	fs, err := g.factorStore(wallet.FactorKeyring)
-	if err != nil {
-		return err
-	}
-	if err := checkNewKeyFile(path, fs); err != nil {
-		return err
-	}
-	pass, err := g.passphrase(ctx, "New passphrase: ", true)
+	path, fs, pass, err := newWalletSecrets(ctx, g)
 	if err != nil {
 		return err
 	}
 	defer clear(pass)
-	warnWeakPassphrase(g.stderr, pass)
 	r, c, err := openBackupFile(ctx, g, file)
 	if err != nil {
 		return err
